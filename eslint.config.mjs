@@ -1,0 +1,36 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const pureLayers = ['src/aws', 'src/ssm', 'src/ssh', 'src/bootstrap', 'src/proxy', 'src/cli'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: pureLayers.map((dir) => `${dir}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'Pure layers must not import vscode.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/emulator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'The emulator is plain Node test support.' }] },
+      ],
+    },
+  },
+);
