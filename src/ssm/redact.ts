@@ -1,0 +1,40 @@
+// A logger wrapper that scrubs registered secrets and anything shaped like one before a line
+// leaves the process.
+
+import type { Logger } from './log.js';
+
+const PATTERNS: RegExp[] = [
+  // Stream URLs: keep the host, drop the path and query that carry the session and cell.
+  /\b(wss?:\/\/[^/\s]+)\/[^\s"']*/gi,
+  // TokenValue / SessionToken / secret keys written as JSON or key=value.
+  /("?(?:TokenValue|tokenValue|SessionToken|sessionToken|SecretAccessKey|secretAccessKey|aws_secret_access_key|aws_session_token)"?\s*[:=]\s*)"?[^"\s,}]+"?/g,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+];
+
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  add(...values: (string | undefined)[]): void {
+    for (const value of values) {
+      if (value && value.length >= 8) this.secrets.add(value);
+    }
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) out = out.split(secret).join('[redacted]');
+    out = out.replace(PATTERNS[0], '$1/[redacted]');
+    out = out.replace(PATTERNS[1], '$1[redacted]');
+    out = out.replace(PATTERNS[2], '[redacted private key]');
+    return out;
+  }
+
+  wrap(logger: Logger): Logger {
+    return {
+      debug: (m) => logger.debug(this.scrub(m)),
+      info: (m) => logger.info(this.scrub(m)),
+      warn: (m) => logger.warn(this.scrub(m)),
+      error: (m) => logger.error(this.scrub(m)),
+    };
+  }
+}
