@@ -1,0 +1,117 @@
+// What the ProxyCommand does, step by step: resolve the task and container, bootstrap sshd
+// through a command session, pin the host key it reports, then relay stdin and stdout over an
+// AWS-StartSSHSession port session.
+
+import { readFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+
+import { createClients } from '../aws/clients.js';
+import { describeSpec, resolveTarget, type ResolvedTarget } from '../aws/resolveTarget.js';
+import {
+  buildBootstrapCommand,
+  parseBootstrapResult,
+  type BootstrapResult,
+} from '../bootstrap/bootstrapCommand.js';
+import { connectPort, runCommand } from '../ssm/connect.js';
+import { SsmSessions } from '../ssm/ssmSessions.js';
+import { pinHostKey } from './hostKeys.js';
+import { ProxyError } from './proxyError.js';
+import type { ProxyOptions } from './proxyOptions.js';
+import type { StepLog } from './stepLog.js';
+
+export interface ProxyIo {
+  input: Readable;
+  output: Writable;
+  signal: AbortSignal;
+}
+
+export async function runProxy(options: ProxyOptions, io: ProxyIo, log: StepLog): Promise<void> {
+  const publicKey = readPublicKey(options.publicKeyFile);
+  const clients = createClients({ profile: options.profile, region: options.region }, log);
+  const sessions = new SsmSessions(clients.ssm);
+
+  log.step(`resolving ${describeSpec(options.target)} in cluster "${options.cluster}"`);
+  const target = await resolveTarget(
+    clients.ecs,
+    options.cluster,
+    options.target,
+    options.container,
+  );
+  log.step(`task ${target.taskId}, container "${target.containerName}"`);
+
+  log.step('starting sshd in the container');
+  const command = buildBootstrapCommand({ port: options.port, publicKey, loginUser: options.user });
+  const result = await runCommand(sessions, target.ssmTarget, command, {
+    logger: log,
+    timeoutMs: 300_000,
+  });
+  const bootstrap = readBootstrapOutcome(parseBootstrapResult(result.stdout.toString()), result);
+  log.step(
+    `sshd ready on port ${bootstrap.port} (${bootstrap.actions.join(', ') || 'no changes'})`,
+  );
+
+  pin(options, target, bootstrap.hostKey, log);
+
+  log.step('opening the SSH stream');
+  const session = await connectPort(sessions, target.ssmTarget, bootstrap.port, {
+    input: io.input,
+    output: io.output,
+    signal: io.signal,
+    chunkSize: options.chunkSize,
+    logger: log,
+  });
+  log.step(`session ended (${session.bytesOut} bytes sent, ${session.bytesIn} received)`);
+}
+
+function readPublicKey(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new ProxyError(
+      'KEY_UNREADABLE',
+      `cannot read the public key "${file}" (${code}); check --public-key.`,
+    );
+  }
+}
+
+type OkResult = Extract<BootstrapResult, { ok: true }>;
+
+function readBootstrapOutcome(
+  parsed: BootstrapResult | undefined,
+  result: { stdout: Buffer; stderr: Buffer; closeOutput: string },
+): OkResult {
+  if (parsed?.ok) return parsed;
+  if (parsed) {
+    throw new ProxyError(
+      `BOOTSTRAP_${parsed.code}`,
+      `starting sshd in the container failed: ${parsed.reason}`,
+    );
+  }
+  const text = `${result.stdout.toString()}\n${result.stderr.toString()}\n${result.closeOutput}`;
+  if (/executable file not found|no such file or directory|not found in \$PATH/i.test(text)) {
+    throw new ProxyError(
+      'BOOTSTRAP_NO_SHELL',
+      'the container image has no /bin/sh, so sshd cannot be started in it; use an image with a shell (not distroless or scratch).',
+    );
+  }
+  const lastLine = text.trim().split('\n').pop()?.slice(0, 300) ?? '';
+  throw new ProxyError(
+    'BOOTSTRAP_NO_RESULT',
+    `starting sshd in the container gave no result line; its last output was: ${lastLine || '(nothing)'}`,
+  );
+}
+
+function pin(options: ProxyOptions, target: ResolvedTarget, hostKey: string, log: StepLog): void {
+  const change = pinHostKey(options.knownHostsFile, options.hostKeyAlias, hostKey, target.taskId);
+  if (!change.changed) return;
+  if (change.previousTaskId && change.previousTaskId !== target.taskId) {
+    log.step(
+      `task ${change.previousTaskId} was replaced by ${target.taskId}; pinned its new host key`,
+    );
+  } else {
+    log.warn(
+      `the host key of task ${target.taskId} changed since the last connect; pinned the key it reports now`,
+    );
+  }
+}
