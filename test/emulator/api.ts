@@ -1,0 +1,174 @@
+// The SSM JSON API subset (awsJson1_1: POST /, X-Amz-Target: AmazonSSM.<Op>) with errors shaped as
+// AWS shapes them, so the AWS SDK's own error handling runs: `__type`, `Message`, and the
+// X-Amzn-Errortype header. SigV4 is not verified, but a request must carry an Authorization header.
+
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { ApiError } from './api-error.js';
+import { resolveDocument } from './documents.js';
+import type { Logger } from './log.js';
+import type { Session, SessionSpec } from './session.js';
+import { DEFAULT_AGENT_VERSION, type World } from './world.js';
+
+export interface ApiCall {
+  operation: string;
+  target?: string;
+}
+
+export interface ApiContext {
+  world: World;
+  apiCalls: ApiCall[];
+  /** Calls per operation so far, for `world.throttle`. */
+  callCounts: Map<string, number>;
+  log: Logger;
+  streamUrl(sessionId: string): string;
+  createSession(spec: SessionSpec): Session;
+  findSession(sessionId: string): Session | undefined;
+}
+
+type Input = Record<string, unknown>;
+type Operation = (input: Input, context: ApiContext) => object;
+
+const CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+const operations: Record<string, Operation> = {
+  StartSession: startSession,
+  ResumeSession: resumeSession,
+  TerminateSession: terminateSession,
+};
+
+export async function handleApiRequest(
+  request: IncomingMessage,
+  response: ServerResponse,
+  context: ApiContext,
+): Promise<void> {
+  try {
+    const body = await readBody(request);
+    const operation = authorize(request);
+    const input = parseInput(body);
+    const target = typeof input.Target === 'string' ? input.Target : undefined;
+    context.apiCalls.push(target ? { operation, target } : { operation });
+    const handler = operations[operation];
+    if (!handler) throw new ApiError('UnknownOperationException', `Unknown operation ${operation}`);
+    send(response, 200, handler(input, context));
+  } catch (error) {
+    const apiError =
+      error instanceof ApiError ? error : new ApiError('InternalServerError', String(error), 500);
+    context.log(`api error ${apiError.type}: ${apiError.message}`);
+    send(response, apiError.status, { __type: apiError.type, Message: apiError.message }, apiError);
+  }
+}
+
+function authorize(request: IncomingMessage): string {
+  const target = request.headers['x-amz-target'];
+  if (request.method !== 'POST' || typeof target !== 'string') {
+    throw new ApiError('UnknownOperationException', 'Expected POST / with X-Amz-Target');
+  }
+  if (!request.headers.authorization) {
+    throw new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+  }
+  const [service, operation] = target.split('.');
+  if (service !== 'AmazonSSM' || !operation) {
+    throw new ApiError('UnknownOperationException', `Unknown operation ${target}`);
+  }
+  return operation;
+}
+
+function startSession(input: Input, context: ApiContext): object {
+  const { world } = context;
+  if (countCall(context, 'StartSession') <= (world.throttle?.StartSession ?? 0)) {
+    throw new ApiError('ThrottlingException', 'Rate exceeded');
+  }
+  const target = input.Target;
+  if (typeof target !== 'string' || target === '') {
+    throw new ApiError('ValidationException', 'Target must be a non-empty string');
+  }
+  if (world.denyStartSession) {
+    throw new ApiError(
+      'AccessDeniedException',
+      `User: arn:aws:sts::123456789012:assumed-role/Emulator/${callerOf(world)} is not ` +
+        `authorized to perform: ssm:StartSession on resource: ${target}`,
+    );
+  }
+  const document = resolveDocument(input.DocumentName, input.Parameters);
+  const targetSpec = world.targets[target];
+  if (!targetSpec || targetSpec.connected === false) {
+    throw new ApiError('TargetNotConnected', `${target} is not connected.`);
+  }
+
+  const sessionId = `${callerOf(world)}-${randomBytes(9).toString('hex').slice(0, 17)}`;
+  const session = context.createSession({
+    sessionId,
+    target,
+    ...document,
+    commandCwd: targetSpec.commandCwd,
+    separateOutputStream: world.separateOutputStream === true,
+    kmsKeyId: world.kmsKeyId,
+    agentVersion: world.agentVersion ?? DEFAULT_AGENT_VERSION,
+  });
+  context.log(`StartSession ${document.documentName} on ${target}: ${sessionId}`);
+  return {
+    SessionId: sessionId,
+    TokenValue: session.issueToken(),
+    StreamUrl: context.streamUrl(sessionId),
+  };
+}
+
+/** A session that has ended gets an empty TokenValue, which the plugin reads as "timed out". */
+function resumeSession(input: Input, context: ApiContext): object {
+  const sessionId = String(input.SessionId ?? '');
+  const session = context.findSession(sessionId);
+  if (!session) {
+    throw new ApiError('DoesNotExistException', `Session ${sessionId} does not exist.`);
+  }
+  const token = session.state === 'closed' ? '' : session.issueToken();
+  context.log(`ResumeSession ${sessionId}${token ? '' : ': session has ended'}`);
+  return { SessionId: sessionId, TokenValue: token, StreamUrl: context.streamUrl(sessionId) };
+}
+
+function terminateSession(input: Input, context: ApiContext): object {
+  const sessionId = String(input.SessionId ?? '');
+  context.log(`TerminateSession ${sessionId}`);
+  context.findSession(sessionId)?.terminate('');
+  return { SessionId: sessionId };
+}
+
+function countCall(context: ApiContext, operation: string): number {
+  const count = (context.callCounts.get(operation) ?? 0) + 1;
+  context.callCounts.set(operation, count);
+  return count;
+}
+
+function callerOf(world: World): string {
+  return world.caller ?? 'emulator';
+}
+
+function parseInput(body: string): Input {
+  try {
+    const input = JSON.parse(body === '' ? '{}' : body);
+    if (typeof input === 'object' && input !== null && !Array.isArray(input)) return input;
+  } catch {
+    // fall through
+  }
+  throw new ApiError('SerializationException', 'The request body is not a JSON object');
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: object, error?: ApiError): void {
+  const headers: Record<string, string> = {
+    'Content-Type': CONTENT_TYPE,
+    'X-Amzn-RequestId': randomUUID(),
+  };
+  if (error) headers['X-Amzn-Errortype'] = error.type;
+  response.writeHead(status, headers);
+  response.end(JSON.stringify(body));
+}
