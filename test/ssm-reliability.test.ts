@@ -58,7 +58,7 @@ test('inbox drops early messages silently once its buffer is full', () => {
   assert.equal(inbox.receive(output(3), true).acknowledge, false);
 });
 
-test('outbox numbers messages from 0, bounds its window and drains on acks', () => {
+test('outbox numbers messages from 0, bounds its window by sequence span and drains on acks', () => {
   const sent: bigint[] = [];
   let drains = 0;
   const outbox = new Outbox({
@@ -71,8 +71,11 @@ test('outbox numbers messages from 0, bounds its window and drains on acks', () 
   assert.equal(outbox.full, true);
   assert.equal(outbox.acknowledge(1n), true);
   assert.equal(outbox.acknowledge(1n), false);
+  assert.equal(drains, 0, 'the window spans from the oldest unacked message');
+  assert.equal(outbox.full, true);
+  assert.equal(outbox.acknowledge(0n), true);
   assert.equal(drains, 1);
-  assert.equal(outbox.size, 2);
+  assert.equal(outbox.size, 1);
 });
 
 test('outbox resends the oldest message after its timeout and lost ones behind an ack', () => {

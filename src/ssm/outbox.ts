@@ -43,8 +43,13 @@ export class Outbox {
     return this.pending.size;
   }
 
+  /**
+   * The window spans sequence numbers, not only unacknowledged messages: from the oldest
+   * unacknowledged one to the next to send. A lost message thus stops new data after one window,
+   * and the peer never has to buffer more than a window of early messages.
+   */
   get full(): boolean {
-    return this.pending.size >= this.options.window;
+    return this.span() >= this.options.window;
   }
 
   get timeoutMs(): number {
@@ -83,7 +88,7 @@ export class Outbox {
     }
     if (sequenceNumber > this.highestAcked) this.highestAcked = sequenceNumber;
     this.lastProgressAt = this.now();
-    if (this.wasFull && this.pending.size < this.options.window) {
+    if (this.wasFull && !this.full) {
       this.wasFull = false;
       this.options.onDrain();
     }
@@ -127,6 +132,11 @@ export class Outbox {
     if (paused) return;
     this.lastProgressAt = this.now();
     this.resendAll();
+  }
+
+  private span(): number {
+    const oldest = this.pending.keys().next();
+    return oldest.done ? 0 : Number(this.nextSequence - oldest.value);
   }
 
   private resend(entry: Pending): void {

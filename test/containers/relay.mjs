@@ -3,7 +3,7 @@
 // client sends "<port>\n"; the relay connects to 127.0.0.1:<port> inside the namespace and
 // answers "OK\n" then relays bytes both ways, or "ERR <code>\n" and closes.
 // Usage: node relay.mjs <socket path>. Exits when its stdin closes (its parent is gone).
-/* global process, Buffer */
+
 
 import { connect, createServer } from 'node:net';
 
