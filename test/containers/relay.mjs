@@ -4,7 +4,6 @@
 // answers "OK\n" then relays bytes both ways, or "ERR <code>\n" and closes.
 // Usage: node relay.mjs <socket path>. Exits when its stdin closes (its parent is gone).
 
-
 import { connect, createServer } from 'node:net';
 
 const socketPath = process.argv[2];

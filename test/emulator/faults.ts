@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 
-import { encodeMessage, MessageType } from '../../src/ssm/message.js';
+import { encodeMessage } from '../../src/ssm/message.js';
 
 export interface FaultSettings {
   seed: number;
@@ -215,9 +215,3 @@ export class FaultLayer {
     return rate > 0 && this.random() < rate;
   }
 }
-
-export const controlTypes: ReadonlySet<string> = new Set([
-  MessageType.ChannelClosed,
-  MessageType.StartPublication,
-  MessageType.PausePublication,
-]);
