@@ -1,6 +1,7 @@
 // `ecs-ssh`: the product's core from a terminal, for plain ssh, scp and other editors.
 
 import { proxyMain } from '../proxy/main.js';
+import { configCommand } from './configCommand.js';
 import { lsCommand } from './lsCommand.js';
 
 export const USAGE = `Usage: ecs-ssh <command> [options]
@@ -18,6 +19,7 @@ const out = (line: string): void => void process.stdout.write(`${line}\n`);
 
 const commands: Record<string, Command> = {
   ls: (argv) => lsCommand(argv, out),
+  config: (argv) => configCommand(argv, out),
   proxy: (argv) => proxyMain(argv),
 };
 
