@@ -81,7 +81,8 @@ export class SsmSessions {
 
 function describeStartError(error: unknown, request: SessionRequest): Error {
   const name = (error as Error).name ?? 'Error';
-  const detail = (error as Error).message ?? String(error);
+  const message = (error as Error).message ?? String(error);
+  const detail = /[.!?]$/.test(message) ? message : `${message}.`;
   const target = request.target;
   switch (name) {
     case 'TargetNotConnected':

@@ -6,7 +6,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { ApiError } from './api-error.js';
-import { resolveDocument } from './documents.js';
+import { resolveDocument, type ResolvedDocument } from './documents.js';
+import { ecsOperations, type EcsContext } from './ecs/operations.js';
 import type { Logger } from './log.js';
 import type { Session, SessionSpec } from './session.js';
 import { DEFAULT_AGENT_VERSION, type World } from './world.js';
@@ -25,6 +26,8 @@ export interface ApiContext {
   streamUrl(sessionId: string): string;
   createSession(spec: SessionSpec): Session;
   findSession(sessionId: string): Session | undefined;
+  /** Present when the world has ECS clusters. */
+  ecs?: EcsContext;
 }
 
 type Input = Record<string, unknown>;
@@ -45,22 +48,37 @@ export async function handleApiRequest(
 ): Promise<void> {
   try {
     const body = await readBody(request);
-    const operation = authorize(request);
+    const { service, operation } = authorize(request);
     const input = parseInput(body);
     const target = typeof input.Target === 'string' ? input.Target : undefined;
     context.apiCalls.push(target ? { operation, target } : { operation });
-    const handler = operations[operation];
-    if (!handler) throw new ApiError('UnknownOperationException', `Unknown operation ${operation}`);
-    send(response, 200, handler(input, context));
+    send(response, 200, dispatch(service, operation, input, context));
   } catch (error) {
     const apiError =
       error instanceof ApiError ? error : new ApiError('InternalServerError', String(error), 500);
     context.log(`api error ${apiError.type}: ${apiError.message}`);
-    send(response, apiError.status, { __type: apiError.type, Message: apiError.message }, apiError);
+    const body = { __type: apiError.type, [apiError.messageKey]: apiError.message };
+    send(response, apiError.status, body, apiError);
   }
 }
 
-function authorize(request: IncomingMessage): string {
+const SSM_PREFIX = 'AmazonSSM';
+const ECS_PREFIX = 'AmazonEC2ContainerServiceV20141113';
+
+function dispatch(service: string, operation: string, input: Input, context: ApiContext): object {
+  if (service === ECS_PREFIX) {
+    const handler = ecsOperations[operation];
+    if (!handler || !context.ecs) {
+      throw new ApiError('UnknownOperationException', `Unknown operation ${operation}`);
+    }
+    return handler(input, context.ecs);
+  }
+  const handler = operations[operation];
+  if (!handler) throw new ApiError('UnknownOperationException', `Unknown operation ${operation}`);
+  return handler(input, context);
+}
+
+function authorize(request: IncomingMessage): { service: string; operation: string } {
   const target = request.headers['x-amz-target'];
   if (request.method !== 'POST' || typeof target !== 'string') {
     throw new ApiError('UnknownOperationException', 'Expected POST / with X-Amz-Target');
@@ -69,10 +87,10 @@ function authorize(request: IncomingMessage): string {
     throw new ApiError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
   }
   const [service, operation] = target.split('.');
-  if (service !== 'AmazonSSM' || !operation) {
+  if ((service !== SSM_PREFIX && service !== ECS_PREFIX) || !operation) {
     throw new ApiError('UnknownOperationException', `Unknown operation ${target}`);
   }
-  return operation;
+  return { service, operation };
 }
 
 function startSession(input: Input, context: ApiContext): object {
@@ -92,12 +110,31 @@ function startSession(input: Input, context: ApiContext): object {
     );
   }
   const document = resolveDocument(input.DocumentName, input.Parameters);
+
+  return openSession(context, target, document, 'ssm');
+}
+
+/**
+ * Creates a session on a connected target and issues its first token. `ecs` spells the reply
+ * as ECS ExecuteCommand does, in lower case.
+ * FIXME(#3): ExecuteCommand sessions run as NonInteractiveCommands (handshake, batched output);
+ * the agent runs them as InteractiveCommands with a pty and no handshake.
+ */
+export function openSession(
+  context: ApiContext,
+  target: string,
+  document: ResolvedDocument,
+  spelling: 'ssm' | 'ecs',
+): object {
+  const { world } = context;
   const targetSpec = world.targets[target];
   if (!targetSpec || targetSpec.connected === false) {
     throw new ApiError('TargetNotConnected', `${target} is not connected.`);
   }
-
-  const sessionId = `${callerOf(world)}-${randomBytes(9).toString('hex').slice(0, 17)}`;
+  const sessionId =
+    spelling === 'ecs'
+      ? `ecs-execute-command-${randomBytes(13).toString('hex')}`
+      : `${callerOf(world)}-${randomBytes(9).toString('hex').slice(0, 17)}`;
   const session = context.createSession({
     sessionId,
     target,
@@ -108,11 +145,10 @@ function startSession(input: Input, context: ApiContext): object {
     agentVersion: world.agentVersion ?? DEFAULT_AGENT_VERSION,
   });
   context.log(`StartSession ${document.documentName} on ${target}: ${sessionId}`);
-  return {
-    SessionId: sessionId,
-    TokenValue: session.issueToken(),
-    StreamUrl: context.streamUrl(sessionId),
-  };
+  const token = session.issueToken();
+  const url = context.streamUrl(sessionId);
+  if (spelling === 'ecs') return { sessionId, streamUrl: url, tokenValue: token };
+  return { SessionId: sessionId, TokenValue: token, StreamUrl: url };
 }
 
 /** A session that has ended gets an empty TokenValue, which the plugin reads as "timed out". */

@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 
+import type { EcsWorld } from './ecs/model.js';
 import type { FaultSettings } from './faults.js';
 
 export const DEFAULT_AGENT_VERSION = '3.3.987.0';
@@ -23,6 +24,9 @@ export interface World {
   separateOutputStream?: boolean;
   /** First part of every SessionId, as the service uses the caller's name. Default `emulator`. */
   caller?: string;
+  /** ECS clusters, services, tasks and containers; their exec-reachable containers become
+   * targets (see ecs/model.ts). */
+  ecs?: EcsWorld;
   /** Fault knobs in force when the emulator starts (see faults.ts). */
   faults?: Partial<FaultSettings>;
 }
@@ -52,10 +56,14 @@ export function loadWorld(path: string): World {
 
 /** Checks the shape of a world and that every port leads to loopback only. */
 export function validateWorld(value: unknown): World {
-  if (!isObject(value) || !isObject(value.targets)) {
-    throw new WorldError('A world needs a "targets" object');
+  if (!isObject(value) || (value.targets !== undefined && !isObject(value.targets))) {
+    throw new WorldError('A world needs a "targets" object, or ECS "clusters" under "ecs"');
   }
-  for (const [id, spec] of Object.entries(value.targets)) {
+  value.targets ??= {};
+  if (value.ecs !== undefined && (!isObject(value.ecs) || !Array.isArray(value.ecs.clusters))) {
+    throw new WorldError('"ecs" must be an object with a "clusters" list');
+  }
+  for (const [id, spec] of Object.entries(value.targets as Record<string, unknown>)) {
     validateTarget(id, spec);
   }
   if (value.faults !== undefined && !isObject(value.faults)) {
