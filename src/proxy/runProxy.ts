@@ -25,7 +25,21 @@ export interface ProxyIo {
   signal: AbortSignal;
 }
 
-export async function runProxy(options: ProxyOptions, io: ProxyIo, log: StepLog): Promise<void> {
+export interface PreparedConnection {
+  target: ResolvedTarget;
+  bootstrap: OkResult;
+  sessions: SsmSessions;
+}
+
+/**
+ * Everything before the SSH stream: resolve the task and container, start sshd in it, pin the
+ * host key it reports. The extension runs this with a progress notification before it opens
+ * Remote-SSH; the proxy runs it again on every connect, where it takes the fast path.
+ */
+export async function prepareConnection(
+  options: ProxyOptions,
+  log: StepLog,
+): Promise<PreparedConnection> {
   const publicKey = readPublicKey(options.publicKeyFile);
   const clients = createClients({ profile: options.profile, region: options.region }, log);
   const sessions = new SsmSessions(clients.ssm);
@@ -51,6 +65,11 @@ export async function runProxy(options: ProxyOptions, io: ProxyIo, log: StepLog)
   );
 
   pin(options, target, bootstrap.hostKey, log);
+  return { target, bootstrap, sessions };
+}
+
+export async function runProxy(options: ProxyOptions, io: ProxyIo, log: StepLog): Promise<void> {
+  const { target, bootstrap, sessions } = await prepareConnection(options, log);
 
   log.step('opening the SSH stream');
   const session = await connectPort(sessions, target.ssmTarget, bootstrap.port, {
