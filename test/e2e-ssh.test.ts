@@ -3,13 +3,17 @@
 // root file system) where the bootstrap installs and starts sshd.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { runCommand } from '../src/ssm/connect.js';
+import { SsmSessions } from '../src/ssm/ssmSessions.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
+import { ssmClient } from './support/awsEnv.js';
 import { CLI, PROXY, requireBundles, runProcess, sshArgs } from './support/e2e.js';
 
 const CLUSTER = 'e2e';
@@ -29,6 +33,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ecs-remote-e2e-'));
   config = join(dir, 'ssh_config');
   stateDir = join(dir, 'state');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'proxy_key')]);
   emulator = await startEmulator({
     world: {
       targets: {},
@@ -73,6 +78,12 @@ before(async () => {
                 taskDefinition: 'tools:1',
                 enableExecuteCommand: true,
                 containers: [container('offline') as never],
+              },
+              {
+                id: 'f'.repeat(32),
+                taskDefinition: 'tools:1',
+                enableExecuteCommand: true,
+                containers: [container('sshd') as never],
               },
               {
                 id: 'e'.repeat(32),
@@ -165,7 +176,7 @@ test('after the service task is replaced, the service alias reaches the new task
 });
 
 async function proxyFailure(target: string) {
-  const publicKey = join(stateDir, 'id_ed25519.pub');
+  const publicKey = join(dir, 'proxy_key.pub');
   const args = [PROXY, '--region', 'eu-west-1', '--cluster', CLUSTER, '--target', target];
   args.push('--container', 'app', '--public-key', publicKey, '--known-hosts', join(dir, 'kh'));
   args.push('--host-key-alias', 'failure-case');
@@ -207,4 +218,16 @@ test('AccessDenied on StartSession: one clear line naming the permission', async
 
 test('no package source in the container: one clear line, quickly', async () => {
   assert.match(await proxyFailure('d'.repeat(32)), /BOOTSTRAP_NO_NETWORK: .*no outbound internet/);
+});
+
+test('an image without a shell: one clear line that says so', async () => {
+  const task = emulator.ecs?.state.findTask(CLUSTER, 'f'.repeat(32));
+  const target = `ecs:${CLUSTER}_${task?.id}_${task?.containers[0].runtimeId}`;
+  const sessions = new SsmSessions(ssmClient(emulator.endpoint));
+  const moved = await runCommand(sessions, target, 'mv /usr/bin/sh /usr/bin/sh.gone');
+  assert.equal(moved.stdout.toString(), '');
+  assert.match(
+    await proxyFailure('f'.repeat(32)),
+    /BOOTSTRAP_NO_SHELL: the container image has no \/bin\/sh/,
+  );
 });
