@@ -4,8 +4,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { handleApiRequest, type ApiCall, type ApiContext } from './api.js';
+import { handleApiRequest, openSession, type ApiCall, type ApiContext } from './api.js';
 import { createDataChannelServer, DATA_CHANNEL_PATH } from './data-channel.js';
+import { resolveDocument } from './documents.js';
+import { setupEcs, type EcsControls } from './ecs/index.js';
 import { defaultFaults, type FaultSettings } from './faults.js';
 import { silentLogger, type Logger } from './log.js';
 import { hostRuntime, type RuntimeFactory } from './runtime.js';
@@ -16,6 +18,7 @@ export type { FaultSettings } from './faults.js';
 export type { SessionSnapshot } from './session.js';
 export type { TargetRuntime, RuntimeFactory } from './runtime.js';
 export type { World, TargetSpec } from './world.js';
+export type { EcsControls } from './ecs/index.js';
 
 export interface EmulatorOptions {
   world: World;
@@ -42,14 +45,16 @@ export interface Emulator {
   terminate(sessionId: string, output?: string, shortHeader?: boolean): void;
   /** Every API call so far: operation and target, never a token. */
   apiCalls: ApiCall[];
-  /** Ends every session, socket, child process and the server. */
+  /** Lifecycle controls of the world's ECS tasks; absent when the world has no `ecs`. */
+  ecs?: EcsControls;
+  /** Ends every session, socket, child process, container and the server. */
   close(): Promise<void>;
 }
 
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const world = validateWorld(options.world);
   const log = options.log ?? silentLogger;
-  const runtimeFor = options.runtime ?? hostRuntime;
+  let runtimeFor = options.runtime ?? hostRuntime;
   const faults: FaultSettings = { ...defaultFaults, ...world.faults };
   const sessions = new Map<string, Session>();
   const apiCalls: ApiCall[] = [];
@@ -71,6 +76,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return session;
     },
   };
+  const ecs = await setupEcs(world, (target, command) => {
+    const document = resolveDocument('AWS-StartNonInteractiveCommand', { command: [command] });
+    return openSession(context, target, document, 'ecs');
+  });
+  if (ecs) {
+    context.ecs = ecs.context;
+    runtimeFor = ecs.runtime(runtimeFor);
+  }
   const dataChannel = createDataChannelServer(find, faults, log);
   server.on('request', (request, response) => void handleApiRequest(request, response, context));
   server.on('upgrade', (request, socket, head) => {
@@ -95,11 +108,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     pausePublication: (id) => existing(id).pausePublication(),
     startPublication: (id) => existing(id).startPublication(),
     terminate: (id, output, shortHeader) => existing(id).terminate(output, shortHeader),
+    ecs: ecs?.controls,
     async close() {
       for (const session of sessions.values()) session.terminate('');
       dataChannel.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ecs?.close();
     },
   };
 }
