@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 
 import { connectPort } from '../src/ssm/connect.js';
 import { SsmSessions } from '../src/ssm/ssmSessions.js';
+import { defaultFaults } from './emulator/faults.js';
 import { startEmulator, type Emulator, type FaultSettings } from './emulator/index.js';
 import { ssmClient } from './support/awsEnv.js';
 import { hashingSink, randomSource, startDestination } from './support/streams.js';
@@ -45,17 +46,7 @@ async function transfer(faults: Partial<FaultSettings>, seed: number) {
 }
 
 function resetFaults(): void {
-  Object.assign(emulator.faults, {
-    dropRate: 0,
-    duplicateRate: 0,
-    reorderRate: 0,
-    ackDelayMs: 0,
-    corruptDigestRate: 0,
-    dropWebsocketAfterBytes: 0,
-    pausePublicationMs: 0,
-    shortChannelClosed: false,
-    unknownMessageRate: 0,
-  });
+  Object.assign(emulator.faults, defaultFaults);
 }
 
 const knobs: [string, Partial<FaultSettings>][] = [
