@@ -40,6 +40,8 @@ export interface FaultSettings {
   pacingMs: number;
   /** How often the oldest unacknowledged message is checked for a resend (the agent: 100 ms). */
   resendTickMs: number;
+  /** Stop reading the destination while this many output messages are unacknowledged. */
+  outgoingWindow: number;
 }
 
 export const defaultFaults: Readonly<FaultSettings> = Object.freeze({
@@ -60,6 +62,7 @@ export const defaultFaults: Readonly<FaultSettings> = Object.freeze({
   badTokenCloseCode: 1008,
   pacingMs: 0,
   resendTickMs: 100,
+  outgoingWindow: 1000,
 });
 
 /** mulberry32: small, fast, good enough to decide which frame to drop. */

@@ -1,8 +1,9 @@
 // The agent side of the data channel's reliability layer (notes §4.3, §4.4, §4.6, agent column):
 // output_stream_data numbered from 0 (SYN on 0), every message kept until acknowledged, the
 // oldest resent on the RFC 6298 retransmission timeout (send time updated on resend, as the agent
-// does; the oldest looked at every `resendTickMs`), client messages acknowledged in order and ahead of order, duplicates re-acknowledged,
-// and no acknowledgement while the consumer is not ready.
+// does), client messages acknowledged in order and ahead of order, duplicates re-acknowledged,
+// and no acknowledgement while the consumer is not ready. Where the emulator departs from the
+// agent (window, quick resend of the next oldest, Karn's rule, backoff), README.md says why.
 
 import { encodeMessage, MessageType, type DecodedMessage } from '../../src/ssm/message.js';
 import type { SessionCounters } from './counters.js';
@@ -18,6 +19,8 @@ export interface ChannelHooks {
   withholdAcks(): boolean;
   /** How often the oldest unacknowledged message is looked at (the agent: 100 ms). */
   resendTickMs(): number;
+  /** Unacknowledged messages at which the plugin should stop reading its source. */
+  outgoingWindow(): number;
   counters: SessionCounters;
 }
 
@@ -25,6 +28,8 @@ interface Pending {
   frame: Buffer;
   lastSent: number;
   sent: boolean;
+  /** Sent more than once: its ack cannot tell which copy arrived, so it is no RTT sample. */
+  resent: boolean;
   isOutputData: boolean;
 }
 
@@ -32,8 +37,6 @@ const MAX_RTO_MS = 1000;
 const CLOCK_GRANULARITY_MS = 10;
 /** The agent buffers 100 000 messages each way; beyond that it would lose data. */
 const INCOMING_CAPACITY = 100_000;
-/** The agent has no flow control; we stop reading the destination above this many unacked. */
-const OUTGOING_WINDOW = 10_000;
 const OUTPUT_PAYLOAD = 1;
 
 export class ReliableChannel {
@@ -48,6 +51,8 @@ export class ReliableChannel {
   private closed = false;
   private timer: NodeJS.Timeout | undefined;
   private drainWaiters: (() => void)[] = [];
+  /** canSendMore() said no; call onWritable once it says yes. */
+  private writableWanted = false;
   /** Called when the channel can take more stream messages again. */
   onWritable: () => void = () => {};
 
@@ -62,8 +67,14 @@ export class ReliableChannel {
     return this.unacked.size;
   }
 
+  /**
+   * The agent has no flow control, but its 1 ms sleep per message keeps little in flight; without
+   * that sleep a window does the same job (see `outgoingWindow`).
+   */
   canSendMore(): boolean {
-    return !this.paused && !this.closed && this.unacked.size < OUTGOING_WINDOW;
+    const open = !this.paused && !this.closed && this.unacked.size < this.hooks.outgoingWindow();
+    if (!open) this.writableWanted = true;
+    return open;
   }
 
   send(payloadType: number, payload: Buffer): void {
@@ -80,6 +91,7 @@ export class ReliableChannel {
       frame,
       lastSent: 0,
       sent: false,
+      resent: false,
       isOutputData: payloadType === OUTPUT_PAYLOAD,
     };
     this.unacked.set(sequenceNumber, pending);
@@ -126,10 +138,12 @@ export class ReliableChannel {
     this.hooks.counters.acksReceived++;
     const pending = this.unacked.get(sequence);
     if (!pending) return;
-    if (pending.sent) this.updateTimeout(Date.now() - pending.lastSent);
+    const wasOldest = this.unacked.keys().next().value === sequence;
+    if (pending.sent && !pending.resent) this.updateTimeout(Date.now() - pending.lastSent);
     this.unacked.delete(sequence);
     if (this.unacked.size === 0) this.wakeDrainWaiters();
-    if (this.unacked.size === OUTGOING_WINDOW - 1 && this.canSendMore()) this.onWritable();
+    if (wasOldest) this.resendLostOldest(pending.lastSent);
+    this.notifyWritable();
   }
 
   /** The client cannot be reached: queue new messages, stop resending. */
@@ -148,7 +162,8 @@ export class ReliableChannel {
       if (!pending.sent) this.transmit(pending, 'stream');
       else if (resendSent) this.transmit(pending, 'resend');
     }
-    if (this.canSendMore()) this.onWritable();
+    this.writableWanted = true;
+    this.notifyWritable();
   }
 
   /** Resolves once every sent message is acknowledged, or after `timeoutMs`. */
@@ -169,8 +184,17 @@ export class ReliableChannel {
     this.wakeDrainWaiters();
   }
 
+  private notifyWritable(): void {
+    if (!this.writableWanted || !this.canSendMore()) return;
+    this.writableWanted = false;
+    this.onWritable();
+  }
+
   private transmit(pending: Pending, kind: 'stream' | 'resend'): void {
-    if (kind === 'resend') this.hooks.counters.resends++;
+    if (kind === 'resend') {
+      this.hooks.counters.resends++;
+      pending.resent = true;
+    }
     pending.sent = true;
     pending.lastSent = Date.now();
     this.hooks.transmit(pending.frame, kind, pending.isOutputData);
@@ -184,10 +208,26 @@ export class ReliableChannel {
     this.timer.unref();
   }
 
+  /**
+   * Between ticks: the client has just acknowledged a message last sent at `ackedSentAt`; if the
+   * new oldest went out before that and is past the RTO, it is lost, so send it now. A run of
+   * messages the client dropped (its buffer full behind a gap) then costs one round trip each
+   * instead of one tick each; the agent, pacing its output, never builds such a run.
+   */
+  private resendLostOldest(ackedSentAt: number): void {
+    const oldest = this.unacked.values().next().value;
+    if (!oldest || this.paused || this.closed || !oldest.sent) return;
+    if (oldest.lastSent < ackedSentAt && Date.now() - oldest.lastSent > this.rto) {
+      this.transmit(oldest, 'resend');
+    }
+  }
+
   private resendOldest(): void {
     if (this.paused || this.closed) return;
     const oldest = this.unacked.values().next().value;
-    if (oldest && Date.now() - oldest.lastSent > this.rto) this.transmit(oldest, 'resend');
+    if (!oldest || Date.now() - oldest.lastSent <= this.rto) return;
+    this.transmit(oldest, 'resend');
+    this.rto = Math.min(MAX_RTO_MS, 2 * this.rto);
   }
 
   private acknowledge(message: DecodedMessage): void {

@@ -76,6 +76,7 @@ export class Session {
       transmit: (frame, kind, isOutput) => this.faultLayer.outgoing(frame, kind, isOutput),
       withholdAcks: () => faults.withholdAcks,
       resendTickMs: () => Math.max(1, faults.resendTickMs),
+      outgoingWindow: () => Math.max(1, faults.outgoingWindow),
       counters: this.counters,
     });
     this.channel.onWritable = () => this.agent.onWritable();
