@@ -1,20 +1,13 @@
 // Our managed known_hosts file. The proxy writes the container's host key, received over the
 // authenticated Session Manager channel, under the Host block's HostKeyAlias before ssh reads
-// the file; ssh then checks it with StrictHostKeyChecking yes. Other aliases' lines are kept.
+// the file; ssh then checks it with StrictHostKeyChecking yes. Other aliases' lines are kept,
+// and proxies connecting at the same time take turns through a lock file.
 
-import {
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  openSync,
-  fsyncSync,
-  closeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { readState, replaceFile, resolveTarget } from '../ssh/atomicFile.js';
+import { withLock } from '../ssh/lock.js';
 
 export interface HostKeyChange {
-  /** The key line that was there before, if any. */
+  /** The key that was pinned before, if any. */
   previous?: string;
   /** The task id recorded with the previous key. */
   previousTaskId?: string;
@@ -24,19 +17,32 @@ export interface HostKeyChange {
 const TASK_MARK = '# ecs-remote-ssh task ';
 
 /** Records `alias keytype base64` for the alias, with the task it came from. */
-export function pinHostKey(
+export async function pinHostKey(
   file: string,
   alias: string,
   hostKey: string,
   taskId: string,
-): HostKeyChange {
-  const lines = readLines(file);
+): Promise<HostKeyChange> {
+  const path = await resolveTarget(file);
+  return withLock(`${path}.lock`, async () => {
+    const state = await readState(path);
+    const lines = (state.bytes?.toString('utf8') ?? '').split(/\r?\n/);
+    const { kept, previous, previousTaskId } = withoutAlias(lines, alias);
+    kept.push(`${TASK_MARK}${taskId} ${alias}`, `${alias} ${hostKey}`);
+    if (previous !== hostKey || previousTaskId !== taskId) {
+      await replaceFile(state, Buffer.from(kept.join('\n') + '\n'));
+    }
+    return { previous, previousTaskId, changed: previous !== undefined && previous !== hostKey };
+  });
+}
+
+function withoutAlias(lines: string[], alias: string) {
   const kept: string[] = [];
   let previous: string | undefined;
   let previousTaskId: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line.startsWith(TASK_MARK) && lines[i + 1]?.split(' ')[0] === alias) {
+    if (line.startsWith(TASK_MARK) && line.endsWith(` ${alias}`)) {
       previousTaskId = line.slice(TASK_MARK.length).split(' ')[0];
       continue;
     }
@@ -46,26 +52,5 @@ export function pinHostKey(
     }
     if (line !== '') kept.push(line);
   }
-  kept.push(`${TASK_MARK}${taskId} ${alias}`, `${alias} ${hostKey}`);
-  writeAtomically(file, kept.join('\n') + '\n');
-  return { previous, previousTaskId, changed: previous !== undefined && previous !== hostKey };
-}
-
-function readLines(file: string): string[] {
-  try {
-    return readFileSync(file, 'utf8').split('\n');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-function writeAtomically(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, content, { mode: 0o600 });
-  const fd = openSync(temp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(temp, file);
+  return { kept, previous, previousTaskId };
 }

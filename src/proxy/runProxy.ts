@@ -39,6 +39,7 @@ export interface PreparedConnection {
 export async function prepareConnection(
   options: ProxyOptions,
   log: StepLog,
+  signal?: AbortSignal,
 ): Promise<PreparedConnection> {
   const publicKey = readPublicKey(options.publicKeyFile);
   const clients = createClients({ profile: options.profile, region: options.region }, log);
@@ -53,19 +54,33 @@ export async function prepareConnection(
   );
   log.step(`task ${target.taskId}, container "${target.containerName}"`);
 
+  signal?.throwIfAborted();
   log.step('starting sshd in the container');
   const command = buildBootstrapCommand({ port: options.port, publicKey, loginUser: options.user });
-  const result = await runCommand(sessions, target.ssmTarget, command, {
-    logger: log,
-    timeoutMs: 300_000,
-  });
+  const result = await untilAborted(
+    runCommand(sessions, target.ssmTarget, command, { logger: log, timeoutMs: 300_000 }),
+    signal,
+  );
   const bootstrap = readBootstrapOutcome(parseBootstrapResult(result.stdout.toString()), result);
   log.step(
     `sshd ready on port ${bootstrap.port} (${bootstrap.actions.join(', ') || 'no changes'})`,
   );
 
-  pin(options, target, bootstrap.hostKey, log);
+  signal?.throwIfAborted();
+  await pin(options, target, bootstrap.hostKey, log);
   return { target, bootstrap, sessions };
+}
+
+/** Stops waiting when `signal` aborts. The bootstrap itself runs on to its end in the container
+ * (it is idempotent), and its session closes when it does. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 export async function runProxy(options: ProxyOptions, io: ProxyIo, log: StepLog): Promise<void> {
@@ -121,8 +136,18 @@ function readBootstrapOutcome(
   );
 }
 
-function pin(options: ProxyOptions, target: ResolvedTarget, hostKey: string, log: StepLog): void {
-  const change = pinHostKey(options.knownHostsFile, options.hostKeyAlias, hostKey, target.taskId);
+async function pin(
+  options: ProxyOptions,
+  target: ResolvedTarget,
+  hostKey: string,
+  log: StepLog,
+): Promise<void> {
+  const change = await pinHostKey(
+    options.knownHostsFile,
+    options.hostKeyAlias,
+    hostKey,
+    target.taskId,
+  );
   if (!change.changed) return;
   if (change.previousTaskId && change.previousTaskId !== target.taskId) {
     log.step(
