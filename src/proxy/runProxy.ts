@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 
 import { createClients } from '../aws/clients.js';
-import { describeSpec, resolveTarget, type ResolvedTarget } from '../aws/resolveTarget.js';
+import { describeSpec, type ResolvedTarget } from '../aws/resolveTarget.js';
 import {
   buildBootstrapCommand,
   parseBootstrapResult,
   type BootstrapResult,
 } from '../bootstrap/bootstrapCommand.js';
+import { preflightWarnings, renderLine, resolveWhenReady } from '../diagnose/index.js';
 import { connectPort, runCommand } from '../ssm/connect.js';
 import { SsmSessions } from '../ssm/ssmSessions.js';
 import { pinHostKey } from './hostKeys.js';
@@ -46,13 +47,15 @@ export async function prepareConnection(
   const sessions = new SsmSessions(clients.ssm);
 
   log.step(`resolving ${describeSpec(options.target)} in cluster "${options.cluster}"`);
-  const target = await resolveTarget(
+  const target = await resolveWhenReady(
     clients.ecs,
     options.cluster,
     options.target,
     options.container,
+    { timeoutMs: (options.agentWaitSeconds ?? 60) * 1000, onProgress: (m) => log.step(m), signal },
   );
   log.step(`task ${target.taskId}, container "${target.containerName}"`);
+  for (const warning of await preflightWarnings(clients.ecs, target)) log.warn(renderLine(warning));
 
   signal?.throwIfAborted();
   log.step('starting sshd in the container');
