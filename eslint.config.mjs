@@ -1,7 +1,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const pureLayers = ['src/aws', 'src/ssm', 'src/ssh', 'src/bootstrap', 'src/proxy', 'src/cli'];
+const pureLayers = [
+  'src/aws',
+  'src/ssm',
+  'src/ssh',
+  'src/bootstrap',
+  'src/diagnose',
+  'src/proxy',
+  'src/cli',
+  'src/model',
+  'src/connect',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '**/*.d.ts'] },

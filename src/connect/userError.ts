@@ -1,0 +1,99 @@
+// Failures the user sees: a stable code, a message that says what failed and what to do, and at
+// most one action button that does it. Errors of the core keep their own codes; only the action
+// is chosen here.
+
+import { describeError } from '../model/errorText.js';
+import { credentialProblem } from '../model/credentialProblem.js';
+import type { Scope } from '../model/nodes.js';
+
+export interface ErrorAction {
+  title: string;
+  /** A command id; the editor layer runs it with `args`. */
+  command: string;
+  args?: unknown[];
+}
+
+export class UserError extends Error {
+  override name = 'UserError';
+
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly action?: ErrorAction,
+  ) {
+    super(message);
+  }
+}
+
+/** The user dismissed a step: no message at all. */
+export class CancelledError extends Error {
+  override name = 'CancelledError';
+
+  constructor() {
+    super('Cancelled');
+  }
+}
+
+export const Actions = {
+  selectProfile: { title: 'Select Profile', command: 'ecsRemote.selectProfile' },
+  openSshConfig: { title: 'Open SSH Config', command: 'ecsRemote.openSshConfig' },
+  refresh: { title: 'Refresh', command: 'ecsRemote.refresh' },
+  signIn: (signInCommand: string): ErrorAction => ({
+    title: 'Sign In',
+    command: 'ecsRemote.signIn',
+    args: [signInCommand],
+  }),
+  copy: (title: string, text: string): ErrorAction => ({
+    title,
+    command: 'ecsRemote.copyText',
+    args: [text],
+  }),
+} as const;
+
+const SSH_CONFIG_CODES = new Set(['BLOCK_DAMAGED', 'CONFIG_CHANGED', 'LOCK_TIMEOUT']);
+const REFRESH_CODES = new Set([
+  'TASK_NOT_FOUND',
+  'NO_RUNNING_TASK',
+  'TASK_NOT_RUNNING',
+  'AGENT_NOT_RUNNING',
+  'NO_RUNTIME_ID',
+  'CONTAINER_NOT_FOUND',
+]);
+
+export interface ErrorContext {
+  scope?: Scope;
+  cluster?: string;
+  serviceName?: string;
+}
+
+/** Any error as a UserError; CancelledError and AbortError stay as they are. */
+export function toUserError(error: unknown, context: ErrorContext = {}): Error {
+  if (error instanceof UserError || error instanceof CancelledError) return error;
+  if (error instanceof Error && error.name === 'AbortError') return new CancelledError();
+  const problem = context.scope ? credentialProblem(error, context.scope) : undefined;
+  if (problem) {
+    return problem.signInCommand
+      ? new UserError('SSO_EXPIRED', problem.message, Actions.signIn(problem.signInCommand))
+      : new UserError('NO_CREDENTIALS', problem.message, Actions.selectProfile);
+  }
+  const { code, message } = describeError(error);
+  return new UserError(code, message, actionFor(code, context));
+}
+
+function actionFor(code: string, context: ErrorContext): ErrorAction | undefined {
+  if (SSH_CONFIG_CODES.has(code)) return Actions.openSshConfig;
+  if (REFRESH_CODES.has(code)) return Actions.refresh;
+  if (code === 'EXEC_DISABLED' && context.serviceName && context.cluster) {
+    return Actions.copy('Copy Fix Command', enableExecCommand(context));
+  }
+  return undefined;
+}
+
+export function enableExecCommand(context: ErrorContext): string {
+  const profile = context.scope?.profile ? ` --profile ${context.scope.profile}` : '';
+  const region = context.scope ? ` --region ${context.scope.region}` : '';
+  return (
+    `aws ecs update-service --cluster ${context.cluster} --service ${context.serviceName}` +
+    ` --enable-execute-command --force-new-deployment${profile}${region}`
+  );
+}
