@@ -1,0 +1,156 @@
+// Inside a real extension host: the tree down to a container, and Connect with stand-ins for
+// the commands that open the Remote-SSH window. The node wrapper (test/editor-host.test.ts)
+// then runs the real ssh on the Host block written here.
+
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+import * as vscode from 'vscode';
+
+import type { EcsRemoteApi } from '../../../src/extension.js';
+import { activateExtension, child, rows, type Row } from './treeWalk.js';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set; run this suite through its node wrapper`);
+  return value;
+};
+
+interface Call {
+  command: string;
+  args: unknown[];
+}
+
+/** Stand-ins for the two commands Connect may call to open the remote window. */
+function standIns(): { calls: Call[]; dispose(): void } {
+  const calls: Call[] = [];
+  const subscriptions = ['vscode.newWindow', 'vscode.openFolder'].map((command) =>
+    vscode.commands.registerCommand(command, (...args: unknown[]) => {
+      calls.push({ command, args });
+    }),
+  );
+  return { calls, dispose: () => subscriptions.forEach((s) => s.dispose()) };
+}
+
+describe('ECS Remote SSH in a real extension host', () => {
+  let api: EcsRemoteApi;
+  let webTask: Row;
+
+  before(async () => {
+    api = await activateExtension();
+  });
+
+  it('lists profile, cluster, services and standalone tasks, tasks and containers with their states', async () => {
+    const scope = await child(api, undefined, 'default · eu-west-1');
+    const cluster = await child(api, scope.node, 'demo');
+    assert.equal(cluster.item.contextValue, 'cluster.refreshable');
+    const web = await child(api, cluster.node, 'web');
+    assert.equal(web.item.description, '1/1 running');
+    webTask = await child(api, web.node, env('ECS_REMOTE_TEST_WEB_TASK').slice(0, 8));
+    assert.match(String(webTask.item.description), /^RUNNING · .* · ECS Exec on$/);
+    const app = await child(api, webTask.node, 'app');
+    assert.equal(app.item.description, 'debian:bookworm · agent RUNNING');
+    assert.equal(app.item.contextValue, 'container.connectable');
+
+    const worker = await child(api, cluster.node, 'worker');
+    const [workerTask] = await rows(api, worker.node);
+    assert.match(String(workerTask.item.description), /ECS Exec off$/);
+    assert.equal(workerTask.item.contextValue, 'task.refreshable');
+  });
+
+  it('shows why a container cannot be reached, and empty levels as placeholder rows', async () => {
+    const scope = await child(api, undefined, 'default · eu-west-1');
+    const cluster = await child(api, scope.node, 'demo');
+    const standalone = await child(api, cluster.node, 'Standalone tasks');
+    const broken = await child(api, standalone.node, 'f0e1d2c3');
+    const job = await child(api, broken.node, 'job');
+    assert.equal(job.item.description, 'alpine:3.20 · agent STOPPED');
+    assert.equal(job.item.contextValue, 'container');
+    const resolved = await api.tree.resolveTreeItem?.(job.item, job.node, cancelled());
+    assert.match(
+      markdown(resolved?.tooltip),
+      /ExecuteCommandAgent process exited with exit code: 1/,
+    );
+
+    const empty = await child(api, scope.node, 'empty');
+    const emptyStandalone = await child(api, empty.node, 'Standalone tasks');
+    const [placeholder] = await rows(api, emptyStandalone.node);
+    assert.equal(placeholder.label, 'No standalone tasks');
+    assert.equal(placeholder.item.contextValue, 'empty');
+  });
+
+  it('turns an expired SSO session into a row that runs the exact sign-in command', async () => {
+    const scope = await child(api, undefined, 'expired-sso · eu-west-1');
+    const [row] = await rows(api, scope.node);
+    assert.equal(row.label, 'Sign in to AWS');
+    assert.equal(row.item.contextValue, 'credentials');
+    assert.equal(row.item.command?.command, 'ecsRemote.signIn');
+    assert.deepEqual(row.item.command?.arguments, ['aws sso login --profile expired-sso']);
+  });
+
+  it('Connect on a container row writes the Host block and opens ssh-remote+<alias> in a new window', async () => {
+    const app = await child(api, webTask.node, 'app');
+    const stand = standIns();
+    try {
+      await vscode.commands.executeCommand('ecsRemote.connect', app.node);
+    } finally {
+      stand.dispose();
+    }
+    const alias = `ecs--default--eu-west-1--demo--task-${env('ECS_REMOTE_TEST_WEB_TASK')}--app`;
+    assert.deepEqual(stand.calls, [
+      {
+        command: 'vscode.newWindow',
+        args: [{ remoteAuthority: `ssh-remote+${alias}`, reuseWindow: false }],
+      },
+    ]);
+    const config = readFileSync(env('ECS_REMOTE_TEST_SSH_CONFIG'), 'utf8');
+    assert.match(config, new RegExp(`^Host ${alias}$`, 'm'));
+    assert.match(config, /ProxyCommand .*ecs-remote-proxy /);
+    assert.match(config, /^Host bastion-kept$/m, "the user's own entry is still there");
+    writeFileSync(env('ECS_REMOTE_TEST_REPORT'), JSON.stringify({ alias }));
+  });
+
+  it('Connect in Current Window on a service follows it, reuses the window and opens remoteFolder', async () => {
+    const scope = await child(api, undefined, 'default · eu-west-1');
+    const web = await child(api, (await child(api, scope.node, 'demo')).node, 'web');
+    const settings = vscode.workspace.getConfiguration('ecsRemote');
+    await settings.update('remoteFolder', '/srv', vscode.ConfigurationTarget.Global);
+    const stand = standIns();
+    try {
+      await vscode.commands.executeCommand('ecsRemote.connectInCurrentWindow', web.node);
+    } finally {
+      stand.dispose();
+      await settings.update('remoteFolder', undefined, vscode.ConfigurationTarget.Global);
+    }
+    assert.equal(stand.calls.length, 1, 'one window opened');
+    const [uri, options] = stand.calls[0].args as [vscode.Uri, unknown];
+    assert.equal(stand.calls[0].command, 'vscode.openFolder');
+    assert.equal(
+      uri.toString(),
+      'vscode-remote://ssh-remote%2Becs--default--eu-west-1--demo--service-web--app/srv',
+    );
+    assert.deepEqual(options, { forceNewWindow: false });
+  });
+
+  it('Connect to a container whose exec agent stopped opens nothing', async () => {
+    const scope = await child(api, undefined, 'default · eu-west-1');
+    const cluster = await child(api, scope.node, 'demo');
+    const standalone = await child(api, cluster.node, 'Standalone tasks');
+    const job = await child(api, (await child(api, standalone.node, 'f0e1d2c3')).node, 'job');
+    const stand = standIns();
+    try {
+      await vscode.commands.executeCommand('ecsRemote.connect', job.node);
+    } finally {
+      stand.dispose();
+    }
+    assert.deepEqual(stand.calls, []);
+  });
+});
+
+function cancelled(): vscode.CancellationToken {
+  return new vscode.CancellationTokenSource().token;
+}
+
+function markdown(tooltip: string | vscode.MarkdownString | undefined): string {
+  return typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? '');
+}
