@@ -1,4 +1,5 @@
-// A stable code and one readable sentence for any error the AWS SDK or our core raises.
+// A stable code and one readable sentence for any error: our core's own codes, AWS's error
+// names (ClusterNotFoundException), and UNEXPECTED for the rest.
 
 export interface ErrorText {
   code: string;
@@ -12,7 +13,7 @@ export function describeError(error: unknown): ErrorText {
     return { code: own, message: error.message };
   }
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (status !== undefined || /Exception$|Error$/.test(error.name)) {
+  if (status !== undefined || /Exception$/.test(error.name)) {
     const code = error.name && error.name !== 'Error' ? error.name : 'UNEXPECTED';
     return { code, message: error.message || code };
   }

@@ -16,7 +16,7 @@ export function taskExecState(task: TaskSummary): ExecState {
     const reason = task.stoppedReason ? `: ${task.stoppedReason}` : '';
     return {
       ok: false,
-      short: task.lastStatus.toLowerCase(),
+      short: 'not running',
       detail: `The task is ${task.lastStatus}, not RUNNING${reason}.`,
     };
   }
