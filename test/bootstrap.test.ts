@@ -155,3 +155,70 @@ test('a port held by another process: PORT_IN_USE, and the other process keeps i
   const still = await sh(c, 'kill -0 "$(cat /run/other.pid)"');
   assert.equal(still.code, 0, 'the other process still runs');
 });
+
+test('a useradd user (locked "!") gets "*"; a passwd -l lock is refused with ACCOUNT_LOCKED', async () => {
+  const c = await container('sshd');
+  await sh(c, 'useradd -m app');
+  const argv = splitArgv(
+    buildBootstrapCommand({ port: 52222, publicKey: KEY_A, loginUser: 'app' }),
+  );
+  const result = parseBootstrapResult((await collect(c.run(argv, {}))).stdout);
+  assert.ok(result?.ok);
+  assert.ok(result.actions.includes('unlocked'));
+  assert.equal((await sh(c, 'grep "^app:" /etc/shadow | cut -d: -f2')).stdout, '*\n');
+  await sh(c, 'useradd -m locked && echo locked:secret | chpasswd && passwd -l locked');
+  const argv2 = splitArgv(
+    buildBootstrapCommand({ port: 52222, publicKey: KEY_A, loginUser: 'locked' }),
+  );
+  const refused = parseBootstrapResult((await collect(c.run(argv2, {}))).stdout);
+  assert.equal(refused && !refused.ok && refused.code, 'ACCOUNT_LOCKED');
+  assert.match((await sh(c, 'grep "^locked:" /etc/shadow | cut -d: -f2')).stdout, /^!\$/);
+});
+
+test('a stale pid file never makes the bootstrap signal another process', async () => {
+  const c = await container('sshd');
+  assert.ok((await bootstrap(c)).result?.ok);
+  await sh(c, 'kill -9 "$(cat /var/lib/ecs-remote-ssh/sshd.pid)"; sleep 0.2');
+  await sh(
+    c,
+    'setsid sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > /var/lib/ecs-remote-ssh/sshd.pid',
+  );
+  const victim = (await sh(c, 'cat /var/lib/ecs-remote-ssh/sshd.pid')).stdout.trim();
+  const run = await bootstrap(c);
+  assert.ok(run.result?.ok, run.stdout);
+  assert.equal((await sh(c, `kill -0 ${victim}`)).code, 0, 'the unrelated process still runs');
+});
+
+test('an empty host key left by a full disk is generated again', async () => {
+  const c = await container('sshd');
+  const first = await bootstrap(c);
+  assert.ok(first.result?.ok);
+  await sh(c, ': > /var/lib/ecs-remote-ssh/ssh_host_ed25519_key.pub');
+  const again = await bootstrap(c);
+  assert.ok(again.result?.ok, again.stdout);
+  assert.ok(again.result.actions.includes('hostkey'));
+  assert.notEqual(again.result.hostKey, first.result.hostKey);
+});
+
+test('three bootstraps at once take turns: all succeed and one sshd serves them', async () => {
+  const c = await container('apt-local');
+  const runs = await Promise.all([KEY_A, KEY_B, KEY_A].map((key) => bootstrap(c, key)));
+  for (const run of runs) assert.equal(run.result?.ok, true, run.stdout);
+  const installs = runs.filter((run) => run.result?.ok && run.result.actions.includes('installed'));
+  assert.equal(installs.length, 1, 'apt ran once');
+  const daemons = await sh(
+    c,
+    'for p in /proc/[0-9]*; do tr "\\0" " " < $p/cmdline; echo; done | grep -c "^sshd: .*ecs-remote-ssh/sshd_config"',
+  );
+  assert.equal(daemons.stdout.trim(), '1');
+});
+
+test('key comments with backslashes are stored byte for byte', async () => {
+  const c = await container('sshd');
+  const key =
+    'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC CORP\\cathy\\n@laptop';
+  assert.ok((await bootstrap(c, key)).result?.ok);
+  const again = await bootstrap(c, key);
+  assert.deepEqual(again.result?.ok && again.result.actions, ['reused']);
+  assert.equal((await sh(c, 'cat /var/lib/ecs-remote-ssh/authorized_keys')).stdout, `${key}\n`);
+});

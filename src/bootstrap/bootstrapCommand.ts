@@ -4,7 +4,8 @@
 // in an ECS container splits it into arguments with shell-like quoting and runs it without a
 // shell, so it is `sh -c '<script>' ecs-remote-ssh PORT KEY USER` with single-quote escaping.
 // Size limit: the SSM model allows 65,535 characters per parameter value; we design for at most
-// 8,192 bytes so that the command also fits comfortably in the agent's message and log paths.
+// 16,384 bytes: a quarter of that, so the script (about 6.7 KB) leaves room for the largest
+// public keys (a 16384-bit RSA key line is about 2.8 KB) and the agent's own wrapping.
 // A test measures the real length.
 
 import { readFileSync } from 'node:fs';
@@ -12,13 +13,16 @@ import { join } from 'node:path';
 
 declare const __BOOTSTRAP_SCRIPT__: string | undefined;
 
-export const BOOTSTRAP_COMMAND_LIMIT = 8192;
+export const BOOTSTRAP_COMMAND_LIMIT = 16_384;
 export const DEFAULT_SSHD_PORT = 52222;
 
 export interface BootstrapRequest {
   port: number;
+  /** Unused by a probe. */
   publicKey: string;
   loginUser: string;
+  /** `probe` changes nothing in the container: it says whether sshd is there or installable. */
+  mode?: 'start' | 'probe';
 }
 
 /** The script source: inlined by esbuild into the bundle, read from disk under tsx. */
@@ -37,8 +41,9 @@ export function compactScript(source: string): string {
 }
 
 export function buildBootstrapCommand(request: BootstrapRequest): string {
-  const key = request.publicKey.trim();
-  if (!/^(ssh-|ecdsa-|sk-)[A-Za-z0-9@.-]+ [A-Za-z0-9+/=]+( [^\n\r]*)?$/.test(key)) {
+  const probe = request.mode === 'probe';
+  const key = probe ? '-' : request.publicKey.trim();
+  if (!probe && !/^(ssh-|ecdsa-|sk-)[A-Za-z0-9@.-]+ [A-Za-z0-9+/=]+( [^\n\r]*)?$/.test(key)) {
     throw new Error('The public key is not a single OpenSSH public key line.');
   }
   if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(request.loginUser)) {
@@ -48,10 +53,13 @@ export function buildBootstrapCommand(request: BootstrapRequest): string {
     throw new Error(`${request.port} is not a TCP port.`);
   }
   const args = ['ecs-remote-ssh', String(request.port), key, request.loginUser];
+  if (probe) args.push('probe');
   const command = ['sh', '-c', compactScript(bootstrapScript()), ...args].map(quote).join(' ');
   if (Buffer.byteLength(command) > BOOTSTRAP_COMMAND_LIMIT) {
     throw new Error(
-      `The bootstrap command is ${Buffer.byteLength(command)} bytes, over its limit.`,
+      `The bootstrap command would be ${Buffer.byteLength(command)} bytes, over its ` +
+        `${BOOTSTRAP_COMMAND_LIMIT}-byte limit: the public key line is ${Buffer.byteLength(key)} ` +
+        'bytes. Use a key with a shorter comment.',
     );
   }
   return command;
@@ -66,6 +74,9 @@ export function quote(word: string): string {
 export type BootstrapResult =
   | { ok: true; port: number; user: string; actions: string[]; hostKey: string }
   | { ok: false; code: string; reason: string };
+
+/** What a probe found: sshd at a path, or none yet but apt can install it. */
+export type ProbeResult = { sshd: string } | { install: string };
 
 const RESULT_PREFIX = 'ECSR-RESULT ';
 
@@ -88,4 +99,17 @@ export function parseBootstrapResult(output: string): BootstrapResult | undefine
     actions: ok[3] ? ok[3].split(',') : [],
     hostKey: ok[4],
   };
+}
+
+/** Reads a probe's result line; errors come back as from parseBootstrapResult. */
+export function parseProbeResult(output: string): ProbeResult | BootstrapResult | undefined {
+  const parsed = parseBootstrapResult(output);
+  if (parsed) return parsed;
+  const line = output
+    .split(/\r?\n/)
+    .reverse()
+    .find((l) => l.startsWith(`${RESULT_PREFIX}probe `));
+  const found = /^ECSR-RESULT probe (sshd|install)=(\S+)$/.exec(line ?? '');
+  if (!found) return undefined;
+  return found[1] === 'sshd' ? { sshd: found[2] } : { install: found[2] };
 }
