@@ -190,27 +190,30 @@ async function proxyFailure(target: string) {
 
 test('a pinned task that stopped: one clear line, nothing on stdout', async () => {
   await emulator.ecs?.stopTask(CLUSTER, 'e'.repeat(32));
-  assert.match(await proxyFailure('e'.repeat(32)), /TASK_NOT_RUNNING: Task e+ is STOPPED/);
+  assert.match(await proxyFailure('e'.repeat(32)), /TASK_NOT_RUNNING: Task "e+" is STOPPED/);
 });
 
 test('ECS Exec off: one clear line that names the fix', async () => {
   assert.match(
     await proxyFailure('b'.repeat(32)),
-    /EXEC_DISABLED: ECS Exec is off on task b+.*force a new deployment/,
+    /EXEC_DISABLED: ECS Exec is off on task "b+".* Fix: Run the task again with ECS Exec on/,
   );
 });
 
 test('exec agent not running: one clear line with the agent status and reason', async () => {
   assert.match(
     await proxyFailure('c'.repeat(32)),
-    /AGENT_NOT_RUNNING: .* is STOPPED \(ExecuteCommandAgent process exited/,
+    /AGENT_STOPPED: .* is STOPPED \(ExecuteCommandAgent process exited.* Fix: Likely causes/,
   );
 });
 
 test('AccessDenied on StartSession: one clear line naming the permission', async () => {
   emulator.world.denyStartSession = true;
   try {
-    assert.match(await proxyFailure('a'.repeat(32)), /ACCESS_DENIED: .*Allow ssm:StartSession/);
+    assert.match(
+      await proxyFailure('a'.repeat(32)),
+      /START_SESSION_DENIED: .*was denied.* Fix: Allow your identity ssm:StartSession/,
+    );
   } finally {
     emulator.world.denyStartSession = false;
   }
@@ -228,6 +231,6 @@ test('an image without a shell: one clear line that says so', async () => {
   assert.equal(moved.stdout.toString(), '');
   assert.match(
     await proxyFailure('f'.repeat(32)),
-    /BOOTSTRAP_NO_SHELL: the container image has no \/bin\/sh/,
+    /BOOTSTRAP_NO_SHELL: .*this image has no shell \(\/bin\/sh\).* Fix: Use a debug variant/,
   );
 });

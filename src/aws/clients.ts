@@ -1,10 +1,12 @@
 // AWS SDK clients for one profile and region. Credentials come from the SDK's Node chain, with
 // the named profile taking precedence over environment keys. Endpoints follow the SDK's own
-// rules, so AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL_SSM point them elsewhere (our emulator).
+// rules, so AWS_ENDPOINT_URL_ECS, _SSM, _IAM and _STS point them elsewhere (our emulator).
 // Every call is logged at debug level: operation, region, duration, request id; never a secret.
 
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 
 import { silentLogger, type Logger } from '../ssm/log.js';
@@ -19,6 +21,10 @@ export interface AwsContext {
 export interface AwsClients {
   ecs: ECSClient;
   ssm: SSMClient;
+  /** The policy simulator and GetRole, for the connection checks. */
+  iam: IAMClient;
+  /** GetCallerIdentity, for the connection checks. */
+  sts: STSClient;
   context: AwsContext;
 }
 
@@ -32,12 +38,13 @@ export function createClients(context: AwsContext, logger: Logger = silentLogger
   };
   const ecs = new ECSClient(config);
   const ssm = new SSMClient(config);
-  addCallLogging(ecs, logger);
-  addCallLogging(ssm as unknown as ECSClient, logger);
-  return { ecs, ssm, context };
+  const iam = new IAMClient(config);
+  const sts = new STSClient(config);
+  for (const client of [ecs, ssm, iam, sts]) addCallLogging(client as ECSClient, logger);
+  return { ecs, ssm, iam, sts, context };
 }
 
-/** Both clients share the SDK's middleware stack shape; the ECS typing stands for both. */
+/** The clients share the SDK's middleware stack shape; the ECS typing stands for both. */
 function addCallLogging(client: ECSClient, logger: Logger): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {

@@ -93,7 +93,8 @@ export async function resolveTarget(
   return { clusterName, taskArn, taskId, containerName: name, runtimeId, ssmTarget, task };
 }
 
-async function findTask(ecs: ECSClient, cluster: string, spec: TargetSpec): Promise<Task> {
+/** The task a target names, or the newest running task of its service or family. */
+export async function findTask(ecs: ECSClient, cluster: string, spec: TargetSpec): Promise<Task> {
   const taskRef = spec.kind === 'task' ? spec.taskId : await followToTask(ecs, cluster, spec);
   const reply = await ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskRef] }));
   const task = reply.tasks?.[0];

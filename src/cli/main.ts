@@ -2,6 +2,7 @@
 
 import { proxyMain } from '../proxy/main.js';
 import { configCommand } from './configCommand.js';
+import { doctorCommand } from './doctorCommand.js';
 import { lsCommand } from './lsCommand.js';
 
 export const USAGE = `Usage: ecs-ssh <command> [options]
@@ -9,6 +10,7 @@ export const USAGE = `Usage: ecs-ssh <command> [options]
 Commands:
   ls       list clusters, services, tasks and containers
   config   write a Host block for a container into your ssh config and print its alias
+  doctor   check why a container cannot be reached, and print each problem with its fix
   proxy    the ProxyCommand that Host blocks run (carries SSH over Session Manager)
 
 Run "ecs-ssh <command> --help" for a command's options.`;
@@ -20,6 +22,7 @@ const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const commands: Record<string, Command> = {
   ls: (argv) => lsCommand(argv, out),
   config: (argv) => configCommand(argv, out),
+  doctor: (argv) => doctorCommand(argv, out),
   proxy: (argv) => proxyMain(argv),
 };
 

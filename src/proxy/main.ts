@@ -2,9 +2,10 @@
 // only; every human line goes to stderr. Exit status 0 after a normal end, 1 on failure,
 // 2 on bad arguments.
 
+import { explainFailure, renderLine } from '../diagnose/index.js';
 import { Redactor } from '../ssm/redact.js';
 import { errorCode } from './proxyError.js';
-import { parseProxyOptions, PROXY_USAGE } from './proxyOptions.js';
+import { parseProxyOptions, PROXY_USAGE, type ProxyOptions } from './proxyOptions.js';
 import { runProxy } from './runProxy.js';
 import { stderrLog, PRODUCT } from './stepLog.js';
 
@@ -38,8 +39,27 @@ export async function proxyMain(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (error) {
-    const message = redactor.scrub((error as Error).message ?? String(error));
-    log.error(`${errorCode(error)}: ${message}`);
+    const line = abort.signal.aborted ? undefined : await explain(error, options);
+    const message = (error as Error).message ?? String(error);
+    log.error(redactor.scrub(line ?? `${errorCode(error)}: ${message}`));
     return 1;
+  }
+}
+
+const EXPLAIN_LIMIT_MS = 20_000;
+
+/** The failed check and its fix, from the cheap checks; undefined if they cannot say. */
+async function explain(error: unknown, options: ProxyOptions): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), EXPLAIN_LIMIT_MS).unref();
+  });
+  try {
+    const found = await Promise.race([explainFailure(error, options), limit]);
+    return found && renderLine(found);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }

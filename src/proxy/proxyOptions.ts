@@ -18,6 +18,8 @@ export interface ProxyOptions {
   hostKeyAlias: string;
   port: number;
   chunkSize: number;
+  /** How long to wait for an ECS Exec agent that is still PENDING; default 60. */
+  agentWaitSeconds?: number;
   verbose: boolean;
 }
 
@@ -38,6 +40,7 @@ Manager, pins its host key, then carries the SSH stream on stdin and stdout.
   --host-key-alias NAME the HostKeyAlias of the Host block
   --port N              sshd port inside the container (default ${DEFAULT_SSHD_PORT})
   --chunk-size N        largest data message in bytes (default 1024)
+  --agent-wait S        seconds to wait for an ECS Exec agent still PENDING (default 60)
   --verbose             log each AWS call and channel event to stderr
   --help                show this text`;
 
@@ -57,6 +60,7 @@ export function parseProxyOptions(argv: string[]): ProxyOptions | 'help' {
       'host-key-alias': { type: 'string' },
       port: { type: 'string', default: String(DEFAULT_SSHD_PORT) },
       'chunk-size': { type: 'string', default: '1024' },
+      'agent-wait': { type: 'string', default: '60' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -80,6 +84,7 @@ export function parseProxyOptions(argv: string[]): ProxyOptions | 'help' {
     hostKeyAlias: values['host-key-alias'] as string,
     port: positiveInteger('--port', values.port as string, 65535),
     chunkSize: positiveInteger('--chunk-size', values['chunk-size'] as string, 1024 * 1024),
+    agentWaitSeconds: positiveInteger('--agent-wait', values['agent-wait'] as string, 3600),
     verbose: values.verbose as boolean,
   };
 }

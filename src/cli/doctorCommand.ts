@@ -1,0 +1,78 @@
+// `ecs-ssh doctor <target>`: runs every connection check for one container and prints the
+// report (plain text, Markdown or JSON). Exit status 1 when something blocks the connection.
+
+import { parseArgs } from 'node:util';
+
+import { parseTargetSpec } from '../aws/resolveTarget.js';
+import { diagnose, isBlocking, renderReport, renderText } from '../diagnose/index.js';
+
+export const DOCTOR_USAGE = `Usage: ecs-ssh doctor TARGET --cluster NAME [options]
+
+Checks everything a connection to the container needs: credentials, the cluster, the task
+and its ECS Exec agent, the task definition, the task role and your own permissions, then
+probes the container over Session Manager (changing nothing). Prints each problem with its
+fix. Exit status 0 when nothing blocks the connection, 1 when something does.
+
+  --cluster NAME        ECS cluster name (required)
+  --container NAME      container name (needed when the task has several)
+  --profile NAME        AWS profile (default: the SDK's default chain)
+  --region NAME         AWS region (default: AWS_REGION or the profile's region)
+  --user NAME           login user to check for in the container (default root)
+  --agent-wait S        seconds to wait for an ECS Exec agent still PENDING (default 60)
+  --no-probe            skip the probe in the container
+  --markdown            print the report as Markdown
+  --json                print the results as JSON`;
+
+export async function doctorCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      cluster: { type: 'string' },
+      container: { type: 'string' },
+      profile: { type: 'string' },
+      region: { type: 'string' },
+      user: { type: 'string', default: 'root' },
+      'agent-wait': { type: 'string', default: '60' },
+      'no-probe': { type: 'boolean', default: false },
+      markdown: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    out(DOCTOR_USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1 || !values.cluster) {
+    throw new Error('give one TARGET and --cluster; see ecs-ssh doctor --help.');
+  }
+  const waitSeconds = Number(values['agent-wait']);
+  if (!Number.isInteger(waitSeconds) || waitSeconds < 0) {
+    throw new Error(
+      `--agent-wait must be a whole number of seconds, not "${values['agent-wait']}".`,
+    );
+  }
+
+  const target = positionals[0];
+  const results = await diagnose(
+    {
+      profile: values.profile,
+      region: values.region,
+      cluster: values.cluster,
+      target: parseTargetSpec(target),
+      container: values.container,
+      user: values.user,
+    },
+    {
+      agentWaitMs: waitSeconds * 1000,
+      probe: !values['no-probe'],
+      onProgress: (message) => void process.stderr.write(`ecs-ssh doctor: ${message}\n`),
+    },
+  );
+  const subject = `${target} in cluster "${values.cluster}"`;
+  if (values.json) out(JSON.stringify(results, null, 2));
+  else if (values.markdown) out(renderReport(results, subject));
+  else out(renderText(results, subject));
+  return results.some(isBlocking) ? 1 : 0;
+}

@@ -1,0 +1,131 @@
+// What one connection check found: a stable code, whether it passed, one sentence saying what
+// was found, and the fix. The editor, `ecs-ssh doctor` and the proxy all speak this vocabulary.
+
+export type CheckCode =
+  | 'NO_CREDENTIALS'
+  | 'SSO_EXPIRED'
+  | 'CREDENTIALS_EXPIRED'
+  | 'NO_CLUSTERS'
+  | 'CLUSTER_NOT_FOUND'
+  | 'TASK_NOT_FOUND'
+  | 'NO_RUNNING_TASK'
+  | 'TASK_NOT_RUNNING'
+  | 'CONTAINER_NOT_FOUND'
+  | 'EXEC_DISABLED'
+  | 'FARGATE_PLATFORM_TOO_OLD'
+  | 'ECS_AGENT_TOO_OLD'
+  | 'AGENT_PENDING'
+  | 'AGENT_STOPPED'
+  | 'AGENT_MISSING'
+  | 'NO_RUNTIME_ID'
+  | 'NO_TASK_ROLE'
+  | 'TASK_ROLE_MISSING_SSMMESSAGES'
+  | 'AWS_KEYS_IN_ENVIRONMENT'
+  | 'READONLY_ROOT_FILESYSTEM'
+  | 'INIT_PROCESS_OFF'
+  | 'SHARED_PID_MODE'
+  | 'EXEC_KMS_KEY'
+  | 'EXEC_SESSION_LOGGING'
+  | 'START_SESSION_DENIED'
+  | 'TARGET_NOT_CONNECTED'
+  | BootstrapCheckCode;
+
+/** The bootstrap script's own codes (src/bootstrap/bootstrap.sh), prefixed. */
+export type BootstrapCheckCode = `BOOTSTRAP_${string}`;
+
+/**
+ * pass: fine. fail: blocks the connection. warn: may cause trouble, does not block.
+ * unknown: could not be checked (never a guess). skip: does not apply here.
+ */
+export type CheckOutcome = 'pass' | 'fail' | 'warn' | 'unknown' | 'skip';
+
+/** A fix we can carry out ourselves, after the user confirms. */
+export type FixAction =
+  | { kind: 'enableExecAndRedeploy'; cluster: string; service: string }
+  | { kind: 'signIn'; command: string; profile?: string };
+
+export interface CheckResult {
+  code: CheckCode;
+  /** What the check looks at, e.g. "ECS Exec on the task". */
+  title: string;
+  outcome: CheckOutcome;
+  /** One sentence: what was found. */
+  message: string;
+  /** What to do about it; absent when the check passed. */
+  fix?: string;
+  action?: FixAction;
+}
+
+export function isBlocking(result: CheckResult): boolean {
+  return result.outcome === 'fail';
+}
+
+/** The results that need the user's attention: failures, warnings and what could not be checked. */
+export function problems(results: CheckResult[]): CheckResult[] {
+  return results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn');
+}
+
+/** Problem codes in the order that explains a failed connection best: causes before symptoms. */
+const CAUSE_ORDER: CheckCode[] = [
+  'NO_CREDENTIALS',
+  'SSO_EXPIRED',
+  'CREDENTIALS_EXPIRED',
+  'NO_CLUSTERS',
+  'CLUSTER_NOT_FOUND',
+  'TASK_NOT_FOUND',
+  'NO_RUNNING_TASK',
+  'TASK_NOT_RUNNING',
+  'CONTAINER_NOT_FOUND',
+  'EXEC_DISABLED',
+  'FARGATE_PLATFORM_TOO_OLD',
+  'ECS_AGENT_TOO_OLD',
+  'NO_TASK_ROLE',
+  'TASK_ROLE_MISSING_SSMMESSAGES',
+  'AWS_KEYS_IN_ENVIRONMENT',
+  'READONLY_ROOT_FILESYSTEM',
+  'SHARED_PID_MODE',
+  'AGENT_PENDING',
+  'AGENT_STOPPED',
+  'AGENT_MISSING',
+  'NO_RUNTIME_ID',
+  'START_SESSION_DENIED',
+  'EXEC_KMS_KEY',
+  'EXEC_SESSION_LOGGING',
+  'TARGET_NOT_CONNECTED',
+];
+
+/** Failures that other findings can explain: the agent or the session is the symptom. */
+const SYMPTOMS = new Set<CheckCode>([
+  'AGENT_STOPPED',
+  'AGENT_MISSING',
+  'TARGET_NOT_CONNECTED',
+  'BOOTSTRAP_NO_RESULT',
+]);
+
+/** True for failures that only show that something else is wrong. */
+export function isSymptom(result: CheckResult): boolean {
+  return SYMPTOMS.has(result.code);
+}
+
+/**
+ * The finding that best explains why a connection fails, or undefined when nothing blocks: the
+ * earliest cause among the failures. When that failure is only a symptom (the agent stopped,
+ * the target is not connected), an earlier warning explains it better: AWS keys in the
+ * container's environment are often why the agent cannot connect. INIT_PROCESS_OFF never stops
+ * a connection, so it is never the explanation.
+ */
+export function primaryProblem(results: CheckResult[]): CheckResult | undefined {
+  const byCause = (a: CheckResult, b: CheckResult) => rank(a) - rank(b);
+  const failures = results.filter(isBlocking).sort(byCause);
+  const first = failures[0];
+  if (!first || !SYMPTOMS.has(first.code)) return first;
+  const warnings = results
+    .filter((r) => r.outcome === 'warn' && r.code !== 'INIT_PROCESS_OFF')
+    .sort(byCause);
+  return warnings.find((w) => rank(w) < rank(first)) ?? first;
+}
+
+function rank(result: CheckResult): number {
+  const index = CAUSE_ORDER.indexOf(result.code);
+  return index === -1 ? CAUSE_ORDER.length : index;
+}

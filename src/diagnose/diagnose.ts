@@ -1,0 +1,179 @@
+// The runner: every check for one connection target, in the order a connection meets them.
+// It stops at a blocking problem that hides the rest (no credentials, no cluster, no task) and
+// otherwise runs everything, so the report lists each problem once with its fix.
+
+import type { Cluster, Task } from '@aws-sdk/client-ecs';
+
+import { createClients, type AwsClients } from '../aws/clients.js';
+import { findTask, ResolveError, type TargetSpec } from '../aws/resolveTarget.js';
+import { SsmSessions } from '../ssm/ssmSessions.js';
+import type { Logger } from '../ssm/log.js';
+import { isBlocking, type CheckResult } from './checkResult.js';
+import { checkExecKmsKey } from './clusterChecks.js';
+import { probeContainer } from './containerProbe.js';
+import { checkCredentials, credentialFailure, type Caller } from './credentialChecks.js';
+import { checkTask } from './checkTask.js';
+import { findCluster, readTaskFacts, type TaskFacts } from './lookups.js';
+import { permissionResults } from './permissionStage.js';
+import { finding, taskIdOf } from './result.js';
+import { DEFAULT_AGENT_WAIT_MS, isStarting, waitForAgent } from './waitForAgent.js';
+
+export interface DiagnoseTarget {
+  profile?: string;
+  region?: string;
+  cluster: string;
+  target: TargetSpec;
+  container?: string;
+  /** The login user sshd would serve (default root); the probe checks that it exists. */
+  user?: string;
+}
+
+export interface DiagnoseOptions {
+  /** Clients to use; default: new ones for the target's profile and region. */
+  clients?: AwsClients;
+  /** How long to wait for a PENDING exec agent; default 60 s, 0 for not at all. */
+  agentWaitMs?: number;
+  /** Progress while waiting, one line at a time. */
+  onProgress?: (message: string) => void;
+  /** Run the probe in the container over Session Manager (default true). */
+  probe?: boolean;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+interface Run {
+  target: DiagnoseTarget;
+  options: DiagnoseOptions;
+  clients: AwsClients;
+  results: CheckResult[];
+}
+
+export async function diagnose(
+  target: DiagnoseTarget,
+  options: DiagnoseOptions = {},
+): Promise<CheckResult[]> {
+  const clients =
+    options.clients ??
+    createClients({ profile: target.profile, region: target.region }, options.logger);
+  const run: Run = { target, options, clients, results: [] };
+  try {
+    await runChecks(run);
+  } catch (error) {
+    run.results.push(unexpected(error, target.profile));
+  }
+  return run.results;
+}
+
+async function runChecks(run: Run): Promise<void> {
+  const { results, clients } = run;
+  const credentials = await checkCredentials(clients);
+  results.push(credentials.result);
+  if (isBlocking(credentials.result)) return;
+
+  const region = await clients.ecs.config.region();
+  const found = await findCluster(clients.ecs, run.target.cluster, region);
+  results.push(found.result);
+  if (!found.cluster) return;
+
+  const task = await lookupTask(run);
+  if (!task) return;
+  await checkAround(run, found.cluster, task, credentials.caller, region);
+}
+
+async function lookupTask(run: Run): Promise<Task | undefined> {
+  try {
+    return await findTask(run.clients.ecs, run.target.cluster, run.target.target);
+  } catch (error) {
+    if (!(error instanceof ResolveError)) throw error;
+    const fix =
+      error.code === 'NO_RUNNING_TASK'
+        ? 'Start a task (or scale the service up), then try again.'
+        : 'Pick a running task ("ecs-ssh ls --cluster NAME" lists them), or connect to its service.';
+    run.results.push(finding('fail', error.code as 'TASK_NOT_FOUND', 'Task', error.message, fix));
+    return undefined;
+  }
+}
+
+async function checkAround(
+  run: Run,
+  cluster: Cluster,
+  found: Task,
+  caller: Caller | undefined,
+  region: string,
+): Promise<void> {
+  const { clients, results } = run;
+  const clusterName = cluster.clusterName ?? run.target.cluster;
+  const facts = await readTaskFacts(clients.ecs, clusterName, found);
+  const waitStarted = Date.now();
+  const task = await waitIfStarting(run, clusterName, found);
+  const taskResults = checkTask(task, facts.taskDefinition, context(run, facts));
+  if (task !== found) noteWait(taskResults, Date.now() - waitStarted);
+  results.push(...taskResults, checkExecKmsKey(cluster));
+  const iam = { iam: clients.iam, cluster, task, taskDefinition: facts.taskDefinition };
+  results.push(...(await permissionResults({ ...iam, caller, region })));
+  if (run.options.probe === false || results.some(isBlocking)) return;
+  await probe(run, clusterName, task);
+}
+
+async function waitIfStarting(run: Run, cluster: string, task: Task): Promise<Task> {
+  const name = run.target.container ?? task.containers?.[0]?.name ?? '';
+  const container = (task.containers ?? []).find((c) => c.name === name);
+  const timeoutMs = run.options.agentWaitMs ?? DEFAULT_AGENT_WAIT_MS;
+  if (!isStarting(container) || timeoutMs <= 0) return task;
+  return waitForAgent(run.clients.ecs, cluster, task, name, {
+    timeoutMs,
+    onProgress: run.options.onProgress,
+    signal: run.options.signal,
+  });
+}
+
+async function probe(run: Run, cluster: string, task: Task): Promise<void> {
+  const containers = task.containers ?? [];
+  const container = run.target.container
+    ? containers.find((c) => c.name === run.target.container)
+    : containers[0];
+  const taskId = taskIdOf(task.taskArn);
+  const target = {
+    ssmTarget: `ecs:${cluster}_${taskId}_${container?.runtimeId}`,
+    taskId,
+    containerName: container?.name ?? '',
+    loginUser: run.target.user ?? 'root',
+  };
+  run.options.onProgress?.(`probing container "${target.containerName}" over Session Manager`);
+  run.results.push(...(await probeContainer(new SsmSessions(run.clients.ssm), target)));
+}
+
+/** After waiting in vain, the PENDING finding says for how long. */
+function noteWait(results: CheckResult[], waitedMs: number): void {
+  const pending = results.find((r) => r.code === 'AGENT_PENDING');
+  if (!pending) return;
+  const seconds = Math.round(waitedMs / 1000);
+  pending.message = pending.message.replace(
+    /: the task runs.*$/,
+    ` after ${seconds} s of waiting.`,
+  );
+  pending.fix = 'Try again in a minute; if it stays PENDING, start a new task.';
+}
+
+function context(run: Run, facts: TaskFacts) {
+  return {
+    container: run.target.container,
+    service: facts.service,
+    containerInstance: facts.containerInstance,
+    connecting: true,
+  };
+}
+
+function unexpected(error: unknown, profile: string | undefined): CheckResult {
+  const known = credentialFailure(error, profile);
+  if (known) return known;
+  const name = (error as Error).name ?? 'Error';
+  const message = ((error as Error).message ?? String(error)).replace(/[.\s]+$/, '');
+  return finding(
+    'unknown',
+    'TARGET_NOT_CONNECTED',
+    'The checks themselves',
+    `The checks stopped early: ${name}: ${message}.`,
+    'Check your permissions to read ECS (ecs:Describe*, ecs:List*), then run the checks again.',
+  );
+}

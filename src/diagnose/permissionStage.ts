@@ -1,0 +1,79 @@
+// The checks that ask IAM's policy simulator, run side by side: the task role's ssmmessages
+// actions, its session-logging permissions, and the caller's ssm:StartSession.
+
+import type { Cluster, Task, TaskDefinition } from '@aws-sdk/client-ecs';
+import type { IAMClient } from '@aws-sdk/client-iam';
+
+import type { CheckResult } from './checkResult.js';
+import { checkSessionLogging, loggingNeeds } from './clusterChecks.js';
+import type { Caller } from './credentialChecks.js';
+import { SSMMESSAGES_ACTIONS } from './definitionChecks.js';
+import {
+  checkCallerPermissions,
+  checkTaskRolePermissions,
+  startSessionResources,
+  type SessionResources,
+} from './permissionChecks.js';
+import { skip } from './result.js';
+import { principalForCaller, simulate } from './simulation.js';
+
+export interface PermissionContext {
+  iam: IAMClient;
+  cluster: Cluster;
+  task: Task;
+  taskDefinition?: TaskDefinition;
+  caller?: Caller;
+  region: string;
+}
+
+export async function permissionResults(context: PermissionContext): Promise<CheckResult[]> {
+  return Promise.all([taskRoleResult(context), loggingResult(context), callerResult(context)]);
+}
+
+async function taskRoleResult({ iam, taskDefinition }: PermissionContext): Promise<CheckResult> {
+  const role = taskDefinition?.taskRoleArn;
+  if (!role) {
+    const why = taskDefinition ? 'The task has no task role.' : 'The task definition was not read.';
+    return skip('TASK_ROLE_MISSING_SSMMESSAGES', 'Task role permissions', why);
+  }
+  return checkTaskRolePermissions(await simulate(iam, role, SSMMESSAGES_ACTIONS));
+}
+
+async function loggingResult(context: PermissionContext): Promise<CheckResult> {
+  const { iam, cluster, task, taskDefinition, region } = context;
+  const needs = loggingNeeds(cluster, region, accountOf(task));
+  const role = taskDefinition?.taskRoleArn;
+  if (!needs || !role) return checkSessionLogging(cluster, needs, undefined);
+  return checkSessionLogging(
+    cluster,
+    needs,
+    await simulate(iam, role, needs.actions, needs.resources),
+  );
+}
+
+async function callerResult(context: PermissionContext): Promise<CheckResult> {
+  const { iam, cluster, task, caller, region } = context;
+  if (!caller) {
+    return skip(
+      'START_SESSION_DENIED',
+      'Your permission to start sessions',
+      'The caller is not known.',
+    );
+  }
+  const resources: SessionResources = {
+    region,
+    account: accountOf(task),
+    cluster: cluster.clusterName ?? '',
+    taskArn: task.taskArn ?? '',
+  };
+  const principal = await principalForCaller(iam, caller.arn);
+  const [start, execute] = await Promise.all([
+    simulate(iam, principal, ['ssm:StartSession'], startSessionResources(resources)),
+    simulate(iam, principal, ['ecs:ExecuteCommand'], [resources.taskArn]),
+  ]);
+  return checkCallerPermissions(start, execute, resources);
+}
+
+function accountOf(task: Task): string {
+  return (task.taskArn ?? '').split(':')[4] ?? '';
+}
