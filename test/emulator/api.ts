@@ -8,6 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './api-error.js';
 import { resolveDocument, type ResolvedDocument } from './documents.js';
 import { ecsOperations, type EcsContext } from './ecs/operations.js';
+import { handleQuery, isQueryRequest } from './iam/query.js';
+import { authorizeStartSession, clusterKmsKey } from './iam/sessions.js';
 import type { Logger } from './log.js';
 import type { Session, SessionSpec } from './session.js';
 import { DEFAULT_AGENT_VERSION, type World } from './world.js';
@@ -48,6 +50,12 @@ export async function handleApiRequest(
 ): Promise<void> {
   try {
     const body = await readBody(request);
+    if (isQueryRequest(request.headers['content-type']) && request.headers.authorization) {
+      handleQuery(body, context.world, response, (operation) =>
+        context.apiCalls.push({ operation }),
+      );
+      return;
+    }
     const { service, operation } = authorize(request);
     const input = parseInput(body);
     const target = typeof input.Target === 'string' ? input.Target : undefined;
@@ -110,6 +118,7 @@ function startSession(input: Input, context: ApiContext): object {
     );
   }
   const document = resolveDocument(input.DocumentName, input.Parameters);
+  authorizeStartSession(world, context.ecs?.state, target, document.documentName);
 
   return openSession(context, target, document, 'ssm');
 }
@@ -141,7 +150,7 @@ export function openSession(
     ...document,
     commandCwd: targetSpec.commandCwd,
     separateOutputStream: world.separateOutputStream === true,
-    kmsKeyId: world.kmsKeyId,
+    kmsKeyId: world.kmsKeyId ?? clusterKmsKey(context.ecs?.state, target),
     agentVersion: world.agentVersion ?? DEFAULT_AGENT_VERSION,
   });
   context.log(`StartSession ${document.documentName} on ${target}: ${sessionId}`);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 
 import type { EcsWorld } from './ecs/model.js';
 import type { FaultSettings } from './faults.js';
+import type { IamWorld } from './iam/policy.js';
 
 export const DEFAULT_AGENT_VERSION = '3.3.987.0';
 
@@ -27,6 +28,10 @@ export interface World {
   /** ECS clusters, services, tasks and containers; their exec-reachable containers become
    * targets (see ecs/model.ts). */
   ecs?: EcsWorld;
+  /** The caller's identity and the IAM policies of users and roles (see iam/policy.ts). When
+   * set, StartSession checks ssm:StartSession against the caller's policies, and an ECS task
+   * whose role lacks the ssmmessages actions has an agent that never connects. */
+  iam?: IamWorld;
   /** Fault knobs in force when the emulator starts (see faults.ts). */
   faults?: Partial<FaultSettings>;
 }

@@ -20,6 +20,11 @@ export function emulatorEnv(endpoint: string): Record<string, string> {
     ...env,
     AWS_ENDPOINT_URL_SSM: endpoint,
     AWS_ENDPOINT_URL_ECS: endpoint,
+    AWS_ENDPOINT_URL_IAM: endpoint,
+    AWS_ENDPOINT_URL_STS: endpoint,
+    // Never used while an SSO token is expired or missing; aimed here all the same.
+    AWS_ENDPOINT_URL_SSO: endpoint,
+    AWS_ENDPOINT_URL_SSO_OIDC: endpoint,
     AWS_ACCESS_KEY_ID: FAKE_ACCESS_KEY,
     AWS_SECRET_ACCESS_KEY: FAKE_SECRET_KEY,
     AWS_REGION: 'eu-west-1',

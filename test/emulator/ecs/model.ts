@@ -17,6 +17,8 @@ export interface ClusterSpec {
   status?: string;
   /** The cluster's `configuration.executeCommandConfiguration`, passed through as given. */
   executeCommandConfiguration?: Record<string, unknown>;
+  /** EC2 container instances, for tasks with `launchType` EC2 to run on. */
+  containerInstances?: ContainerInstanceSpec[];
   services?: ServiceSpec[];
   tasks?: TaskSpec[];
 }
@@ -42,6 +44,8 @@ export interface TaskSpec {
   enableExecuteCommand?: boolean;
   launchType?: 'FARGATE' | 'EC2';
   platformVersion?: string;
+  /** The `id` of the cluster's container instance the task runs on (EC2). */
+  containerInstance?: string;
   cpuArchitecture?: string;
   /** Epoch seconds. */
   startedAt?: number;
@@ -58,10 +62,21 @@ export interface ContainerSpec {
   /** The ExecuteCommandAgent managed agent; `none` leaves `managedAgents` out. Default RUNNING. */
   execAgent?: ExecAgentStatus;
   execAgentReason?: string;
+  /** false: ECS reports the agent, but it cannot reach Session Manager (no network path), so
+   * StartSession says TargetNotConnected. Default true. */
+  agentConnected?: boolean;
   /** Run this container for real: a network namespace with a root file system of this image. */
   emulatedImage?: EmulatedImage;
   /** For containers not run for real: port inside → `127.0.0.1:<port>` on this machine. */
   ports?: Record<string, string>;
+}
+
+export interface ContainerInstanceSpec {
+  /** 32 hex characters, the last part of its ARN. */
+  id: string;
+  ec2InstanceId?: string;
+  /** `versionInfo.agentVersion`, e.g. `1.50.2`. Default `1.87.0`. */
+  agentVersion?: string;
 }
 
 export interface TaskDefinitionSpec {
@@ -80,6 +95,7 @@ export interface ContainerDefinitionSpec {
   readonlyRootFilesystem?: boolean;
   linuxParameters?: { initProcessEnabled?: boolean };
   environment?: { name: string; value: string }[];
+  secrets?: { name: string; valueFrom: string }[];
 }
 
 /** A task as the emulator holds it: the spec plus everything generated for it. */

@@ -5,7 +5,13 @@
 import { ApiError } from '../api-error.js';
 import { isExecReachable, ssmTargetOf } from './model.js';
 import type { EcsState } from './state.js';
-import { renderCluster, renderService, renderTask, renderTaskDefinition } from './render.js';
+import {
+  renderCluster,
+  renderContainerInstance,
+  renderService,
+  renderTask,
+  renderTaskDefinition,
+} from './render.js';
 
 type Input = Record<string, unknown>;
 
@@ -32,9 +38,10 @@ export const ecsOperations: Record<string, EcsOperation> = {
 
   DescribeClusters: (input, { state }) => {
     const names = strings(input.clusters, ['default']);
+    const include = strings(input.include, []);
     const found = names.map((name) => state.cluster(name));
     return {
-      clusters: found.filter((c) => c !== undefined).map((c) => renderCluster(state, c)),
+      clusters: found.filter((c) => c !== undefined).map((c) => renderCluster(state, c, include)),
       failures: names
         .filter((_n, i) => found[i] === undefined)
         .map((name) => ({ arn: state.arn('cluster', name), reason: 'MISSING' })),
@@ -98,6 +105,25 @@ export const ecsOperations: Record<string, EcsOperation> = {
     const found = refs.map((ref) => state.findTask(cluster.name, ref));
     return {
       tasks: found.filter((t) => t !== undefined).map((t) => renderTask(state, t)),
+      failures: refs.filter((_r, i) => !found[i]).map((arn) => ({ arn, reason: 'MISSING' })),
+    };
+  },
+
+  DescribeContainerInstances: (input, { state }) => {
+    const cluster = requireCluster(state, input.cluster);
+    const refs = strings(input.containerInstances, []);
+    if (refs.length === 0 || refs.length > 100) {
+      throw new EcsError(
+        'InvalidParameterException',
+        'containerInstances can have at most 100 items and at least 1.',
+      );
+    }
+    const instances = cluster.containerInstances ?? [];
+    const found = refs.map((ref) => instances.find((i) => i.id === ref.split('/').pop()));
+    return {
+      containerInstances: found
+        .filter((i) => i !== undefined)
+        .map((i) => renderContainerInstance(state, cluster.name, i)),
       failures: refs.filter((_r, i) => !found[i]).map((arn) => ({ arn, reason: 'MISSING' })),
     };
   },

@@ -3,6 +3,7 @@
 
 import type {
   ClusterSpec,
+  ContainerInstanceSpec,
   ContainerState,
   ServiceSpec,
   TaskDefinitionSpec,
@@ -10,7 +11,12 @@ import type {
 } from './model.js';
 import type { EcsState } from './state.js';
 
-export function renderCluster(state: EcsState, cluster: ClusterSpec): object {
+/** `configuration` appears only when asked for with include CONFIGURATIONS, as in AWS. */
+export function renderCluster(
+  state: EcsState,
+  cluster: ClusterSpec,
+  include: string[] = [],
+): object {
   const tasks = state.tasksOf(cluster.name);
   return {
     clusterArn: state.arn('cluster', cluster.name),
@@ -19,9 +25,10 @@ export function renderCluster(state: EcsState, cluster: ClusterSpec): object {
     runningTasksCount: tasks.filter((t) => (t.spec.lastStatus ?? 'RUNNING') === 'RUNNING').length,
     pendingTasksCount: tasks.filter((t) => t.spec.lastStatus === 'PENDING').length,
     activeServicesCount: (cluster.services ?? []).length,
-    ...(cluster.executeCommandConfiguration && {
-      configuration: { executeCommandConfiguration: cluster.executeCommandConfiguration },
-    }),
+    ...(cluster.executeCommandConfiguration &&
+      include.includes('CONFIGURATIONS') && {
+        configuration: { executeCommandConfiguration: cluster.executeCommandConfiguration },
+      }),
   };
 }
 
@@ -57,6 +64,12 @@ export function renderTask(state: EcsState, task: TaskState): object {
     desiredStatus: spec.desiredStatus ?? (spec.lastStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING'),
     launchType,
     ...(launchType === 'FARGATE' && { platformVersion: spec.platformVersion ?? '1.4.0' }),
+    ...(spec.containerInstance && {
+      containerInstanceArn: state.arn(
+        'container-instance',
+        `${task.cluster}/${spec.containerInstance}`,
+      ),
+    }),
     enableExecuteCommand: spec.enableExecuteCommand ?? false,
     createdAt: task.createdAt,
     ...(spec.startedAt !== undefined
@@ -108,5 +121,23 @@ export function renderTaskDefinition(state: EcsState, definition: TaskDefinition
     ...(definition.taskRoleArn && { taskRoleArn: definition.taskRoleArn }),
     ...(definition.executionRoleArn && { executionRoleArn: definition.executionRoleArn }),
     containerDefinitions: definition.containerDefinitions.map((c) => ({ ...c })),
+  };
+}
+
+export function renderContainerInstance(
+  state: EcsState,
+  cluster: string,
+  instance: ContainerInstanceSpec,
+): object {
+  return {
+    containerInstanceArn: state.arn('container-instance', `${cluster}/${instance.id}`),
+    ec2InstanceId: instance.ec2InstanceId ?? `i-${instance.id.slice(0, 17)}`,
+    status: 'ACTIVE',
+    agentConnected: true,
+    versionInfo: {
+      agentVersion: instance.agentVersion ?? '1.87.0',
+      agentHash: 'emulated',
+      dockerVersion: 'DockerVersion: 25.0.8',
+    },
   };
 }

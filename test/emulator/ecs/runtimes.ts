@@ -6,6 +6,7 @@
 import type { Container } from '../../containers/container.js';
 import type { TargetRuntime } from '../runtime.js';
 import type { World } from '../world.js';
+import { agentProblem } from './connectivity.js';
 import { isExecReachable, ssmTargetOf, type ContainerState, type TaskState } from './model.js';
 import type { EcsState } from './state.js';
 
@@ -81,7 +82,11 @@ export class EcsRuntimes {
         const real = this.running.get(`${task.cluster}/${task.id}/${container.spec.name}`);
         if (container.spec.emulatedImage && !real) continue;
         if (real) this.byTarget.set(id, real.container);
-        targets[id] = { ports: { ...(container.spec.ports ?? {}) } };
+        const connected = agentProblem(this.state, this.world, task, container) === undefined;
+        targets[id] = {
+          ports: { ...(container.spec.ports ?? {}) },
+          ...(!connected && { connected }),
+        };
       }
     }
     for (const id of Object.keys(this.world.targets)) {
