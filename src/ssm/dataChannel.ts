@@ -69,6 +69,9 @@ export class DataChannel {
   private readonly log: Logger;
   private socket: WebSocket | undefined;
   private socketHeardFrom = false;
+  /** Resumed sockets in a row that closed within seconds, before a single frame arrived. */
+  private silentResumes = 0;
+  private attachedAt = 0;
   private reconnecting = false;
   private ended = false;
   private timer: NodeJS.Timeout | undefined;
@@ -142,6 +145,7 @@ export class DataChannel {
     }
     this.socket = socket;
     this.socketHeardFrom = false;
+    this.attachedAt = Date.now();
     socket.on('message', (data: Buffer) => this.receive(data));
     socket.on('close', (code: number) => this.onSocketClose(socket, code));
     socket.on('error', (error: NodeJS.ErrnoException) => {
@@ -160,6 +164,7 @@ export class DataChannel {
   private receive(data: Buffer): void {
     this.stats.framesIn++;
     this.socketHeardFrom = true;
+    this.silentResumes = 0;
     let message: DecodedMessage;
     try {
       message = decodeMessage(data);
@@ -204,7 +209,12 @@ export class DataChannel {
     if (receipt.acknowledge) this.sendAck(message);
     for (const delivered of receipt.deliver) {
       if (this.ended) return;
-      this.options.onMessage(delivered);
+      try {
+        this.options.onMessage(delivered);
+      } catch (error) {
+        this.fail(error as Error);
+        return;
+      }
     }
   }
 
@@ -242,6 +252,17 @@ export class DataChannel {
     this.socket = undefined;
     if (!this.socketHeardFrom && this.stats.reconnects === 0 && this.stats.framesIn === 0) {
       this.fail(tokenRejected(this.sessionId, code));
+      return;
+    }
+    const silent = !this.socketHeardFrom && Date.now() - this.attachedAt < 5000;
+    this.silentResumes = silent ? this.silentResumes + 1 : 0;
+    if (this.silentResumes >= (this.options.reconnectAttempts ?? 5)) {
+      this.fail(
+        new ChannelError(
+          'RECONNECT_FAILED',
+          `The data channel of session ${this.sessionId} kept closing right after each resume; giving up.`,
+        ),
+      );
       return;
     }
     this.log.info(`data channel socket closed (code ${code}); resuming session ${this.sessionId}`);

@@ -38,6 +38,18 @@ export function answerHandshake(payload: Buffer): HandshakeOutcome {
   } catch {
     throw new ChannelError('PROTOCOL_ERROR', 'The session handshake request is not valid JSON.');
   }
+  const actions: unknown = request?.RequestedClientActions;
+  if (
+    typeof request !== 'object' ||
+    request === null ||
+    Array.isArray(request) ||
+    (actions != null && !Array.isArray(actions))
+  ) {
+    throw new ChannelError(
+      'PROTOCOL_ERROR',
+      'The session handshake request is not a JSON object with a list of actions.',
+    );
+  }
 
   const outcome: HandshakeOutcome = {
     agentVersion: request.AgentVersion ?? 'unknown',
@@ -46,7 +58,7 @@ export function answerHandshake(payload: Buffer): HandshakeOutcome {
     response: Buffer.alloc(0),
   };
   const processed = (request.RequestedClientActions ?? []).map((action) =>
-    processAction(action, outcome),
+    processAction(action ?? {}, outcome),
   );
   outcome.response = Buffer.from(
     JSON.stringify({

@@ -67,19 +67,23 @@ export async function runPortSession(options: PortSessionOptions): Promise<PortS
   };
   input.on('data', pump);
 
+  let terminating: Promise<void> | undefined;
+  const terminate = (): Promise<void> =>
+    (terminating ??= terminateCleanly(channel, options.terminate));
   const ending = endWhenIdle(
     channel,
     input,
     options.lingerMs ?? 5000,
     () => lastArrival,
-    () => terminateCleanly(channel, options.terminate),
+    terminate,
   );
-  const onAbort = (): void => void terminateCleanly(channel, options.terminate);
+  const onAbort = (): void => void terminate();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
 
   try {
     const end = await channel.finished;
+    await terminating;
     return { ...end, bytesIn, bytesOut, channel };
   } finally {
     ending.cancel();
@@ -116,7 +120,10 @@ function endWhenIdle(
   };
 }
 
-/** Sends the TerminateSession flag, waits briefly for its ack, closes, then calls the API. */
+/**
+ * Ends the session on purpose: the TerminateSession flag, a short wait for its ack, then the
+ * TerminateSession API call (bounded, so a hung API never keeps ssh waiting), then the socket.
+ */
 export async function terminateCleanly(
   channel: DataChannel,
   terminate: (() => Promise<void>) | undefined,
@@ -129,6 +136,9 @@ export async function terminateCleanly(
   } catch {
     // The channel is already closed: nothing to flag.
   }
+  if (terminate) {
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 3000).unref());
+    await Promise.race([terminate().catch(() => undefined), timeout]);
+  }
   channel.close();
-  await terminate?.().catch(() => undefined);
 }

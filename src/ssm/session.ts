@@ -61,8 +61,14 @@ export async function openSession(options: SessionOptions): Promise<OpenSession>
     isReady: (message) =>
       HANDSHAKE_TYPES.has(message.payloadType) || !complete || (options.isReady?.(message) ?? true),
     onMessage: (message) => {
-      if (HANDSHAKE_TYPES.has(message.payloadType)) onHandshakeMessage(message);
-      else if (complete) options.onData(message);
+      if (HANDSHAKE_TYPES.has(message.payloadType)) {
+        try {
+          onHandshakeMessage(message);
+        } catch (error) {
+          settle.reject(error as Error);
+          channel.fail(error as Error);
+        }
+      } else if (complete) options.onData(message);
       else
         options.logger?.debug(`ignored payload type ${message.payloadType} before the handshake`);
     },
