@@ -115,6 +115,23 @@ test('a symlinked config is written through to its target and the links stay', a
   assert.equal(await modeOf(target), 0o644);
 });
 
+test('a relative link inside a symlinked ~/.ssh is followed from its real directory', async (t) => {
+  const dir = await scratch(t);
+  await mkdir(join(dir, 'home'));
+  await mkdir(join(dir, 'dotfiles', 'ssh'), { recursive: true });
+  await mkdir(join(dir, 'dotfiles', 'common'));
+  const target = join(dir, 'dotfiles', 'common', 'ssh_config');
+  await writeFile(target, USER_TEXT);
+  await symlink(join(dir, 'dotfiles', 'ssh'), join(dir, 'home', '.ssh'));
+  await symlink('../common/ssh_config', join(dir, 'dotfiles', 'ssh', 'config'));
+
+  const result = await write(join(dir, 'home', '.ssh', 'config'));
+
+  assert.equal(result.path, target);
+  assert.ok((await readFile(target, 'utf8')).endsWith(USER_TEXT));
+  await assert.rejects(stat(join(dir, 'home', 'common')), /ENOENT/);
+});
+
 test('a symlink to a file not yet there creates that file 0600', async (t) => {
   const dir = await scratch(t);
   await symlink(join(dir, 'real', 'config'), join(dir, 'config'));

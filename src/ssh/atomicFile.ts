@@ -28,9 +28,15 @@ export async function resolveTarget(path: string): Promise<string> {
       throw error;
     });
     if (link === undefined) return current;
-    current = isAbsolute(link) ? link : join(dirname(current), link);
+    // A relative link is relative to the directory it really lives in: resolve that directory's
+    // own links first, or `..` would climb the textual path instead.
+    current = isAbsolute(link) ? link : join(await realDir(dirname(current)), link);
   }
   throw new Error(`Too many symbolic links while resolving '${path}'.`);
+}
+
+async function realDir(dir: string): Promise<string> {
+  return fs.realpath(dir).catch(() => dir);
 }
 
 export async function readState(path: string): Promise<FileState> {
