@@ -175,6 +175,28 @@ test('after the service task is replaced, the service alias reaches the new task
   assert.equal(pinned.split('\n').filter((line) => line.startsWith(`${serviceAlias} `)).length, 1);
 });
 
+test('a non-root user added with useradd logs in with the key', async () => {
+  const task = emulator.ecs?.state.findTask(CLUSTER, 'a'.repeat(32));
+  const target = `ecs:${CLUSTER}_${task?.id}_${task?.containers[0].runtimeId}`;
+  const sessions = new SsmSessions(ssmClient(emulator.endpoint));
+  await runCommand(sessions, target, 'useradd -m app');
+  const args = [
+    CLI,
+    'config',
+    `task/${'a'.repeat(32)}`,
+    '--cluster',
+    CLUSTER,
+    '--container',
+    'app',
+  ];
+  args.push('--user', 'app', '--region', 'eu-west-1', '--config', config, '--state-dir', stateDir);
+  const configured = await runProcess(process.execPath, args, emulator.endpoint);
+  assert.equal(configured.code, 0, configured.stderr);
+  const run = await ssh(configured.stdout.toString().trim(), 'id -un');
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout.toString(), 'app\n');
+});
+
 async function proxyFailure(target: string) {
   const publicKey = join(dir, 'proxy_key.pub');
   const args = [PROXY, '--region', 'eu-west-1', '--cluster', CLUSTER, '--target', target];
