@@ -136,7 +136,8 @@ install_sshd() {
   did installed
 }
 
-# Reads the package sources into a scratch directory: the image's own lists stay as they are.
+# Reads the package sources into a scratch directory (the image's own lists stay as they are)
+# and looks for openssh-server there. apt-get update exits 0 even when it reaches no mirror.
 probe_install() {
   need_apt
   kb=$(free_kb /usr)
@@ -145,14 +146,19 @@ probe_install() {
   fi
   lists=$DIR/probe-lists
   mkdir -p "$lists/partial"
+  scratch="-o Dir::State::Lists=$lists -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache="
+  # shellcheck disable=SC2086
   apt-get update -q -o Acquire::Retries=0 -o Acquire::http::Timeout=20 -o Debug::NoLocking=1 \
-    -o Dir::State::Lists="$lists" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
-    >"$DIR/probe.log" 2>&1
-  status=$?
+    $scratch >"$DIR/probe.log" 2>&1
+  # shellcheck disable=SC2086
+  found=$(apt-cache $scratch policy openssh-server 2>/dev/null | grep -c 'Candidate: [0-9]')
   rm -rf "$lists"
-  [ "$status" = 0 ] && return 0
+  if [ "$found" != 0 ]; then
+    rm -f "$DIR/probe.log"
+    return 0
+  fi
   apt_failed "$DIR/probe.log"
-  fail INSTALL_FAILED "apt-get update failed: $(tail -n 1 "$DIR/probe.log")"
+  fail INSTALL_FAILED "openssh-server is not in the package sources: $(tail -n 1 "$DIR/probe.log")"
 }
 
 write_config() {
