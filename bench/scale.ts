@@ -1,0 +1,164 @@
+// Scale: a region with many clusters and one cluster with thousands of tasks (two containers
+// each), listed through `ecs-ssh ls` and through the tree model, with the time and the number of
+// ECS API calls each takes. No real containers: targets are never dialled.
+
+import type { Emulator } from '../test/emulator/index.js';
+import { startEmulator } from '../test/emulator/index.js';
+import { CLI } from '../test/support/e2e.js';
+import type { Plan } from './plan.js';
+import { runOk } from './processes.js';
+import type { Figure, Section } from './report.js';
+import { formatNumber, timed } from './stats.js';
+import {
+  expandCluster,
+  listClusterRows,
+  loadTreeModel,
+  newModel,
+  TREE_MODEL,
+} from './treeModel.js';
+import { BIG_CLUSTER, scaleWorld } from './worlds.js';
+
+interface Measured {
+  ms: number[];
+  calls: number[];
+  /** Calls per operation in the last run. */
+  byOperation: Record<string, number>;
+}
+
+async function measure(
+  emulator: Emulator,
+  runs: number,
+  action: () => Promise<void>,
+): Promise<Measured> {
+  const result: Measured = { ms: [], calls: [], byOperation: {} };
+  for (let i = 0; i < runs; i += 1) {
+    const before = emulator.apiCalls.length;
+    const [, ms] = await timed(action);
+    const calls = emulator.apiCalls.slice(before);
+    result.ms.push(ms);
+    result.calls.push(calls.length);
+    result.byOperation = {};
+    for (const call of calls) {
+      result.byOperation[call.operation] = (result.byOperation[call.operation] ?? 0) + 1;
+    }
+  }
+  return result;
+}
+
+function cli(emulator: Emulator, args: string[], expectLines: RegExp, count: number) {
+  return async () => {
+    const done = await runOk(process.execPath, [CLI, ...args], emulator.endpoint);
+    const lines = done.stdout
+      .toString()
+      .split('\n')
+      .filter((l) => expectLines.test(l));
+    if (lines.length !== count) throw new Error(`ecs-ssh ${args.join(' ')}: ${lines.length} rows`);
+  };
+}
+
+export async function measureScale(plan: Plan): Promise<Section> {
+  const { clusters, bigTasks } = plan.scale;
+  const emulator = await startEmulator({ world: scaleWorld(plan.scale) });
+  try {
+    const help = await measure(emulator, plan.scaleRuns, async () => {
+      await runOk(process.execPath, [CLI, '--help'], emulator.endpoint);
+    });
+    const lsCluster = await measure(
+      emulator,
+      plan.scaleRuns,
+      cli(
+        emulator,
+        ['ls', '--region', 'eu-west-1', '--cluster', BIG_CLUSTER],
+        /^ {2}task /,
+        bigTasks,
+      ),
+    );
+    const lsAll = await measure(
+      emulator,
+      plan.scaleRuns,
+      cli(emulator, ['ls', '--region', 'eu-west-1'], / running$/, clusters),
+    );
+    const tree = await measureTree(emulator, plan);
+    return scaleSection(plan, { help, lsCluster, lsAll, ...tree });
+  } finally {
+    await emulator.close();
+  }
+}
+
+interface TreeMeasured {
+  treeClusters?: Measured;
+  treeCluster?: Measured;
+}
+
+async function measureTree(emulator: Emulator, plan: Plan): Promise<TreeMeasured> {
+  const Model = await loadTreeModel();
+  if (!Model) return {};
+  const treeClusters = await measure(emulator, plan.scaleRuns, async () => {
+    const rows = await listClusterRows(newModel(Model, emulator.endpoint));
+    if (rows.length !== plan.scale.clusters) throw new Error(`tree: ${rows.length} clusters`);
+  });
+  const model = newModel(Model, emulator.endpoint);
+  const big = (await listClusterRows(model)).find((row) => row.cluster?.name === BIG_CLUSTER);
+  if (!big) throw new Error(`the tree model has no row for cluster ${BIG_CLUSTER}`);
+  const treeCluster = await measure(emulator, plan.scaleRuns, async () => {
+    const expanded = await expandCluster(newModel(Model, emulator.endpoint), big);
+    if (expanded.tasks !== plan.scale.bigTasks) throw new Error(`tree: ${expanded.tasks} tasks`);
+  });
+  return { treeClusters, treeCluster };
+}
+
+function operations(measured: Measured | undefined): string {
+  if (!measured) return '';
+  const parts = Object.entries(measured.byOperation).map(([op, n]) => `${op} ${n}`);
+  return parts.join(', ');
+}
+
+interface AllMeasured extends TreeMeasured {
+  help: Measured;
+  lsCluster: Measured;
+  lsAll: Measured;
+}
+
+function pair(label: string, measured: Measured | undefined, method: string): Figure[] {
+  const missing = measured ? undefined : `${TREE_MODEL} is not in this checkout`;
+  return [
+    { label: `${label}: time`, samples: measured?.ms ?? [], unit: 'ms', method, missing },
+    {
+      label: `${label}: ECS API calls`,
+      samples: measured?.calls ?? [],
+      unit: 'calls',
+      method: operations(measured) || 'counted by the emulator',
+      missing,
+    },
+  ];
+}
+
+function scaleSection(plan: Plan, m: AllMeasured): Section {
+  const { clusters, bigTasks, services } = plan.scale;
+  const cluster = `\`${BIG_CLUSTER}\``;
+  return {
+    title: 'Scale',
+    lead: [
+      `A region of ${clusters} clusters; ${cluster} holds ${formatNumber(bigTasks)} running` +
+        ` tasks of two containers each, spread over ${services} services with every tenth task` +
+        ' standalone; the other clusters hold two tasks each. `ecs-ssh` runs as a child process' +
+        ' (dist/cli.js, spawn to exit, output checked for every task). The tree model runs in' +
+        ' this process with a new ECS client per run, as a new window would: expanding the' +
+        ' cluster row, then every service and "Standalone tasks" row at once, then every task' +
+        ' row (its containers need no call). API calls are counted by the emulator; the' +
+        ' breakdown is of one run.',
+    ],
+    figures: [
+      {
+        label: '`ecs-ssh --help`',
+        samples: m.help.ms,
+        unit: 'ms',
+        method: 'spawn to exit: node start and CLI bundle load, the floor of every ecs-ssh run',
+      },
+      ...pair(`\`ecs-ssh ls --cluster ${BIG_CLUSTER}\``, m.lsCluster, 'spawn to exit'),
+      ...pair(`Tree model: expand ${cluster} to every container`, m.treeCluster, 'in process'),
+      ...pair(`\`ecs-ssh ls\` (${clusters} clusters)`, m.lsAll, 'spawn to exit'),
+      ...pair(`Tree model: list ${clusters} clusters`, m.treeClusters, 'in process'),
+    ],
+  };
+}
