@@ -53,6 +53,9 @@ export function renderReport(results: CheckResult[], subject?: string): string {
   return lines.join('\n');
 }
 
+/** Where a wrapped sentence continues: deeper than where it starts. */
+const CONTINUED = ' '.repeat(8);
+
 /** Plain text for a terminal, wrapped at `width` columns. */
 export function renderText(results: CheckResult[], subject?: string, width = 100): string {
   const lines: string[] = [];
@@ -60,12 +63,12 @@ export function renderText(results: CheckResult[], subject?: string, width = 100
   for (const r of sortResults(results)) {
     const head = `${LABEL[r.outcome].padEnd(5)} ${r.title}`;
     if (!isProblem(r.outcome)) {
-      lines.push(...wrap(`${head}: ${r.message}`, width, '      '));
+      lines.push(...wrap(`${head}: ${r.message}`, width, CONTINUED));
       continue;
     }
     lines.push(`${head} [${r.code}]`);
-    lines.push(...wrap(r.message, width, '      ', '      '));
-    if (r.fix) lines.push(...wrap(`Fix: ${r.fix}`, width, '      ', '      '));
+    lines.push(...wrap(r.message, width, CONTINUED, '      '));
+    if (r.fix) lines.push(...wrap(`Fix: ${r.fix}`, width, CONTINUED, '      '));
   }
   lines.push('', summarize(results));
   return lines.join('\n');

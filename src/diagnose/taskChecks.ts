@@ -44,10 +44,12 @@ export function checkExecEnabled(task: Task, service?: Service): CheckResult {
       'Run the task again with ECS Exec on (--enable-execute-command).',
     );
   }
-  const serviceHasIt = service?.enableExecuteCommand === true;
-  const why = serviceHasIt
-    ? `; service "${serviceName}" has it on, but this task started before that change`
-    : `: the flag is fixed when a task starts, and service "${serviceName}" has it off`;
+  const why =
+    service === undefined
+      ? ': the flag is fixed when a task starts'
+      : service.enableExecuteCommand
+        ? `; service "${serviceName}" has it on, but this task started before that change`
+        : `: the flag is fixed when a task starts, and service "${serviceName}" has it off`;
   return finding(
     'fail',
     'EXEC_DISABLED',

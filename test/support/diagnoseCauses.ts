@@ -127,7 +127,7 @@ export const CAUSES: Cause[] = [
     outcome: 'fail',
     message:
       /^Task definition "web:1" has no task role, and the ECS Exec agent signs its calls with the task role \(the execution role does not count\)\.$/,
-    fix: /taskRoleArn whose policy allows ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel/,
+    fix: /^Give the task definition a taskRoleArn whose policy allows ssmmessages:CreateControlChannel, ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel, ssmmessages:OpenDataChannel, then redeploy\.$/,
     proxy:
       /NO_TASK_ROLE: Session Manager cannot reach the container \(TargetNotConnected\); likely cause: Task definition "web:1" has no task role.* Fix: Give the task definition a taskRoleArn/,
     proxyLine: 'error',
@@ -272,7 +272,7 @@ export const CAUSES: Cause[] = [
       /^Cluster "shop" logs ECS Exec sessions to CloudWatch log group "\/ecs\/exec", and task role ".*web-task" may not logs:DescribeLogGroups, logs:CreateLogStream, logs:DescribeLogStreams, logs:PutLogEvents there, so the agent ends each session\.$/,
     fix: /^Allow the task role logs:DescribeLogGroups, .* on that destination, or set the cluster's ECS Exec logging to NONE\.$/,
     proxy:
-      /EXEC_SESSION_LOGGING: Starting sshd in container "app" failed: .*not set up for encryption; likely cause: Cluster "shop" logs ECS Exec sessions to CloudWatch log group "\/ecs\/exec".* Fix: Allow the task role logs:/,
+      /EXEC_SESSION_LOGGING: Starting sshd in container "app" ended without a result; its last output was: .*not set up for encryption; likely cause: Cluster "shop" logs ECS Exec sessions to CloudWatch log group "\/ecs\/exec".* Fix: Allow the task role logs:/,
     proxyLine: 'error',
     doctorExit: 1,
     container: 'app',
@@ -308,7 +308,7 @@ export const CAUSES: Cause[] = [
       /^Session Manager cannot reach container "app" of task "a{32}" \(TargetNotConnected\), although ECS reports its agent RUNNING\.$/,
     fix: /^The agent cannot reach Session Manager: give the task a network path to ssmmessages/,
     proxy:
-      /TARGET_NOT_CONNECTED: Session Manager cannot reach container "app" .* Fix: The agent cannot reach Session Manager/,
+      /TARGET_NOT_CONNECTED: Session Manager cannot reach the container of task "a{32}" \(TargetNotConnected\).* Fix: The agent cannot reach Session Manager/,
     proxyLine: 'error',
     doctorExit: 1,
   },

@@ -1,0 +1,226 @@
+// Credentials and region, through the runner, `ecs-ssh doctor` and the proxy: no credentials at
+// all, an SSO session whose cached token has expired (a config file and SSO cache in a temporary
+// HOME; no token means nothing is ever fetched), and a cluster the region does not have.
+
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { parseTargetSpec } from '../src/aws/resolveTarget.js';
+import { diagnose, type CheckResult } from '../src/diagnose/index.js';
+import { startEmulator, type Emulator } from './emulator/index.js';
+import { emulatorEnv } from './support/awsEnv.js';
+import { cannedRuntime, CLUSTER, healthyWorld } from './support/diagnoseWorlds.js';
+import { CLI, PROXY, requireBundles } from './support/e2e.js';
+
+let emulator: Emulator;
+let home: string;
+
+before(async () => {
+  requireBundles();
+  home = mkdtempSync(join(tmpdir(), 'ecs-remote-sso-'));
+  writeSsoHome(home);
+  emulator = await startEmulator({ world: healthyWorld(), runtime: cannedRuntime() });
+});
+
+after(async () => {
+  await emulator?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+/** A profile "dev" on the sso-session "corp", whose cached token expired in 2020. */
+function writeSsoHome(dir: string): void {
+  mkdirSync(join(dir, '.aws', 'sso', 'cache'), { recursive: true });
+  writeFileSync(
+    join(dir, '.aws', 'config'),
+    [
+      '[profile dev]',
+      'sso_session = corp',
+      'sso_account_id = 111122223333',
+      'sso_role_name = Developer',
+      'region = eu-west-1',
+      '',
+      '[sso-session corp]',
+      'sso_start_url = https://corp.example.invalid/start',
+      'sso_region = eu-west-1',
+      '',
+    ].join('\n'),
+  );
+  const cacheName = createHash('sha1').update('corp').digest('hex');
+  const token = {
+    accessToken: 'expired-token-value-never-printed',
+    expiresAt: '2020-01-01T00:00:00Z',
+    region: 'eu-west-1',
+    startUrl: 'https://corp.example.invalid/start',
+  };
+  writeFileSync(join(dir, '.aws', 'sso', 'cache', `${cacheName}.json`), JSON.stringify(token));
+}
+
+type EnvCase = 'fake keys' | 'no credentials' | 'expired SSO';
+
+function envFor(kind: EnvCase): Record<string, string> {
+  const env = emulatorEnv(emulator.endpoint);
+  if (kind === 'fake keys') return env;
+  if (kind === 'no credentials') {
+    delete env.AWS_ACCESS_KEY_ID;
+    delete env.AWS_SECRET_ACCESS_KEY;
+    return env;
+  }
+  return { ...env, HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config') };
+}
+
+/** The runner in this process, with exactly the environment a child would get. */
+async function runInProcess(
+  kind: EnvCase,
+  profile?: string,
+  cluster = CLUSTER,
+): Promise<CheckResult[]> {
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  Object.assign(process.env, envFor(kind));
+  try {
+    return await diagnose({ profile, cluster, target: parseTargetSpec('service/web') });
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
+
+function runChild(
+  kind: EnvCase,
+  args: string[],
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      env: envFor(kind),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+function proxyArgs(cluster: string, ...extra: string[]): string[] {
+  const files = ['--public-key', join(home, 'key.pub'), '--known-hosts', join(home, 'kh')];
+  const target = ['--cluster', cluster, '--target', 'service/web'];
+  return [PROXY, ...target, ...files, '--host-key-alias', 'creds', ...extra];
+}
+
+before(() => {
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(home, 'key')]);
+});
+
+const SSO_MESSAGE = /^The SSO session of profile "dev" has expired or is missing\.$/;
+const SSO_FIX = /^Run "aws sso login --profile dev", then try again\.$/;
+const NONE_MESSAGE =
+  /^No usable AWS credentials for the default credentials: Could not load credentials from any providers\.$/;
+
+test('NO_CREDENTIALS through the runner: what is missing and how to configure it', async () => {
+  const results = await runInProcess('no credentials');
+  assert.equal(results.length, 1, 'nothing else is tried without credentials');
+  assert.equal(results[0].code, 'NO_CREDENTIALS');
+  assert.equal(results[0].outcome, 'fail');
+  assert.match(results[0].message, NONE_MESSAGE);
+  assert.match(
+    results[0].fix ?? '',
+    /^Configure credentials \("aws configure sso" or "aws configure --profile NAME"\)/,
+  );
+  assert.equal(emulator.apiCalls.length, 0, 'no request went out');
+});
+
+test('SSO_EXPIRED through the runner: the exact sign-in command as the fix and as an action', async () => {
+  const results = await runInProcess('expired SSO', 'dev');
+  assert.equal(results[0].code, 'SSO_EXPIRED');
+  assert.match(results[0].message, SSO_MESSAGE);
+  assert.match(results[0].fix ?? '', SSO_FIX);
+  assert.deepEqual(results[0].action, {
+    kind: 'signIn',
+    command: 'aws sso login --profile dev',
+    profile: 'dev',
+  });
+  assert.equal(emulator.apiCalls.length, 0, 'no request went out');
+});
+
+test('NO_CREDENTIALS and SSO_EXPIRED through ecs-ssh doctor: named with the fix, exit 1', async () => {
+  const none = await runChild('no credentials', [
+    CLI,
+    'doctor',
+    'service/web',
+    '--cluster',
+    CLUSTER,
+  ]);
+  assert.equal(none.code, 1);
+  assert.match(
+    none.out,
+    /^FAIL {2}AWS credentials \[NO_CREDENTIALS\]\n {6}No usable AWS credentials/m,
+  );
+  assert.match(none.out, /\n {6}Fix: Configure credentials/);
+
+  const sso = await runChild('expired SSO', [
+    CLI,
+    'doctor',
+    'service/web',
+    '--cluster',
+    CLUSTER,
+    '--profile',
+    'dev',
+  ]);
+  assert.equal(sso.code, 1);
+  assert.match(
+    sso.out,
+    /^FAIL {2}AWS credentials \[SSO_EXPIRED\]\n {6}The SSO session of profile "dev" has expired/m,
+  );
+  assert.match(sso.out, /\n {6}Fix: Run "aws sso login --profile dev", then try again\./);
+  assert.doesNotMatch(sso.out + sso.err, /expired-token-value-never-printed/);
+});
+
+test('NO_CREDENTIALS and SSO_EXPIRED through the proxy: one line with the fix, no browser, stdout empty', async () => {
+  const none = await runChild('no credentials', proxyArgs(CLUSTER));
+  assert.equal(none.code, 1);
+  assert.equal(none.out, '');
+  assert.match(
+    none.err,
+    /\] error: NO_CREDENTIALS: No usable AWS credentials for the default credentials: .* Fix: Configure credentials/,
+  );
+
+  const sso = await runChild('expired SSO', proxyArgs(CLUSTER, '--profile', 'dev'));
+  assert.equal(sso.code, 1);
+  assert.equal(sso.out, '');
+  const errors = sso.err.split('\n').filter((line) => /\] error: /.test(line));
+  assert.equal(errors.length, 1, sso.err);
+  assert.match(
+    errors[0],
+    /error: SSO_EXPIRED: The SSO session of profile "dev" has expired or is missing\. Fix: Run "aws sso login --profile dev", then try again\.$/,
+  );
+});
+
+const MISSING_CLUSTER = /Cluster "shopp" is not in region "eu-west-1", which has "shop"\./;
+
+test('CLUSTER_NOT_FOUND: the runner, doctor and proxy name the clusters the region has', async () => {
+  const results = await runInProcess('fake keys', undefined, 'shopp');
+  const found = results.find((r) => r.code === 'CLUSTER_NOT_FOUND' && r.outcome === 'fail');
+  assert.match(found?.message ?? '', new RegExp(`^${MISSING_CLUSTER.source}$`));
+  assert.match(found?.fix ?? '', /^Check the cluster name, or choose its region with --region\.$/);
+
+  const doctor = await runChild('fake keys', [CLI, 'doctor', 'service/web', '--cluster', 'shopp']);
+  assert.equal(doctor.code, 1);
+  assert.match(
+    doctor.out,
+    /^FAIL {2}Region and cluster \[CLUSTER_NOT_FOUND\]\n {6}Cluster "shopp"/m,
+  );
+  const proxy = await runChild('fake keys', proxyArgs('shopp'));
+  assert.equal(proxy.code, 1);
+  assert.equal(proxy.out, '');
+  assert.match(
+    proxy.err,
+    new RegExp(`error: CLUSTER_NOT_FOUND: ${MISSING_CLUSTER.source} Fix: Check`),
+  );
+});

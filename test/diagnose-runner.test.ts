@@ -1,0 +1,179 @@
+// The connection checks run in this process against the emulator: for each known cause, a world
+// that differs from a healthy one in that one way, and the check's code, sentence and fix the
+// runner reports for it. Also: the bounded wait for a PENDING agent, the "Enable ECS Exec and
+// redeploy" fix, and checkTask on what ECS returns, as the editor's tree uses it.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+
+import { parseTargetSpec } from '../src/aws/resolveTarget.js';
+import {
+  checkTask,
+  diagnose,
+  enableExecAndRedeploy,
+  enableExecConfirmation,
+  problems,
+  type CheckResult,
+} from '../src/diagnose/index.js';
+import { startEmulator, type Emulator, type World } from './emulator/index.js';
+import { CAUSES, type Cause } from './support/diagnoseCauses.js';
+import {
+  cannedRuntime,
+  CLUSTER,
+  CONTAINER_KEY_VALUES,
+  emulatorClients,
+  healthyWorld,
+  TASK_ID,
+  type CannedAnswers,
+} from './support/diagnoseWorlds.js';
+
+async function withEmulator<T>(
+  world: World,
+  answers: CannedAnswers | undefined,
+  body: (emulator: Emulator) => Promise<T>,
+): Promise<T> {
+  const emulator = await startEmulator({ world, runtime: cannedRuntime(answers) });
+  try {
+    return await body(emulator);
+  } finally {
+    await emulator.close();
+  }
+}
+
+function run(
+  emulator: Emulator,
+  container?: string,
+  agentWaitMs = 1000,
+  onProgress?: (m: string) => void,
+) {
+  return diagnose(
+    { cluster: CLUSTER, target: parseTargetSpec('service/web'), container },
+    { clients: emulatorClients(emulator.endpoint), agentWaitMs, onProgress },
+  );
+}
+
+function find(results: CheckResult[], cause: Cause): CheckResult {
+  const found = results.find((r) => r.code === cause.code && r.outcome === cause.outcome);
+  const seen = results.map((r) => `${r.code}:${r.outcome}`).join(', ');
+  return found ?? assert.fail(`no ${cause.code} ${cause.outcome} among ${seen}`);
+}
+
+test('the healthy world: every check passes or does not apply, and the probe finds sshd', async () => {
+  await withEmulator(healthyWorld(), undefined, async (emulator) => {
+    const results = await run(emulator);
+    assert.deepEqual(problems(results), []);
+    assert.ok(results.every((r) => r.outcome === 'pass' || r.outcome === 'skip'));
+    const codes = results.filter((r) => r.outcome === 'pass').map((r) => r.code);
+    for (const code of ['NO_CREDENTIALS', 'EXEC_DISABLED', 'TASK_ROLE_MISSING_SSMMESSAGES'])
+      assert.ok(codes.includes(code as never), `${code} was checked`);
+    const probe = results.find((r) => r.code === 'BOOTSTRAP_PROBE');
+    assert.match(probe?.message ?? '', /^Container "app" has sshd at \/usr\/sbin\/sshd\.$/);
+  });
+});
+
+for (const cause of CAUSES) {
+  test(`${cause.code} (${cause.what}): the runner names it with its sentence and fix`, async () => {
+    await withEmulator(cause.world(), cause.answers, async (emulator) => {
+      const results = await run(emulator, cause.container);
+      const result = find(results, cause);
+      assert.match(result.message, cause.message);
+      assert.match(result.fix ?? '', cause.fix);
+      const printed = JSON.stringify(results);
+      for (const secret of CONTAINER_KEY_VALUES) assert.ok(!printed.includes(secret));
+    });
+  });
+}
+
+test('EXEC_DISABLED carries the fix as an action; carrying it out turns the check green', async () => {
+  const cause = CAUSES.find((c) => c.code === 'EXEC_DISABLED') as Cause;
+  await withEmulator(cause.world(), undefined, async (emulator) => {
+    const before = find(await run(emulator), cause);
+    assert.deepEqual(before.action, {
+      kind: 'enableExecAndRedeploy',
+      cluster: CLUSTER,
+      service: 'web',
+    });
+    const confirmation = enableExecConfirmation({ cluster: CLUSTER, service: 'web' });
+    assert.match(
+      confirmation.message,
+      /^Enable ECS Exec on service "web" in cluster "shop" and redeploy it\?$/,
+    );
+    assert.equal(confirmation.button, 'Enable and Redeploy');
+
+    const clients = emulatorClients(emulator.endpoint);
+    const arn = await enableExecAndRedeploy(clients.ecs, { cluster: CLUSTER, service: 'web' });
+    assert.match(arn, /:service\/shop\/web$/);
+    await emulator.ecs?.settle();
+    const after = await run(emulator);
+    const exec = after.find((r) => r.code === 'EXEC_DISABLED');
+    assert.equal(exec?.outcome, 'pass');
+    assert.doesNotMatch(
+      exec?.message ?? '',
+      new RegExp(TASK_ID),
+      'a new task replaced the old one',
+    );
+  });
+});
+
+test('a PENDING agent that starts during the wait: progress is reported and the check passes', async () => {
+  const cause = CAUSES.find((c) => c.code === 'AGENT_PENDING') as Cause;
+  await withEmulator(cause.world(), undefined, async (emulator) => {
+    const progress: string[] = [];
+    const results = await run(emulator, undefined, 30_000, (message) => {
+      progress.push(message);
+      const task = emulator.ecs?.state.findTask(CLUSTER, TASK_ID);
+      if (task) task.containers[0].spec.execAgent = 'RUNNING';
+      void emulator.ecs?.settle();
+    });
+    assert.match(
+      progress[0],
+      /^waiting for the ECS Exec agent in container "app" \(PENDING, 0 s of 30 s\)$/,
+    );
+    assert.equal(results.find((r) => r.title === 'ECS Exec agent')?.outcome, 'pass');
+    assert.ok(!results.some((r) => r.code === 'AGENT_PENDING'));
+  });
+});
+
+const CHEAP = new Set([
+  'EXEC_DISABLED',
+  'AGENT_PENDING',
+  'AGENT_STOPPED',
+  'FARGATE_PLATFORM_TOO_OLD',
+  'NO_TASK_ROLE',
+  'AWS_KEYS_IN_ENVIRONMENT',
+  'READONLY_ROOT_FILESYSTEM',
+  'INIT_PROCESS_OFF',
+  'SHARED_PID_MODE',
+]);
+
+async function describeForTree(ecs: ECSClient) {
+  const tasks = await ecs.send(new DescribeTasksCommand({ cluster: CLUSTER, tasks: [TASK_ID] }));
+  const task = tasks.tasks?.[0] ?? assert.fail('no task');
+  const definition = await ecs.send(
+    new DescribeTaskDefinitionCommand({ taskDefinition: task.taskDefinitionArn }),
+  );
+  return { task, definition: definition.taskDefinition };
+}
+
+for (const cause of CAUSES.filter((c) => CHEAP.has(c.code))) {
+  test(`${cause.code}: checkTask finds it from DescribeTasks and DescribeTaskDefinition alone`, async () => {
+    await withEmulator(cause.world(), undefined, async (emulator) => {
+      const { task, definition } = await describeForTree(emulatorClients(emulator.endpoint).ecs);
+      const results = checkTask(task, definition, { container: cause.container });
+      const result = results.find((r) => r.code === cause.code);
+      assert.ok(
+        result && result.outcome !== 'pass',
+        `${cause.code} among ${JSON.stringify(results)}`,
+      );
+      if (cause.code !== 'AGENT_PENDING' && cause.code !== 'EXEC_DISABLED') {
+        assert.match(result.message, cause.message);
+      }
+    });
+  });
+}
