@@ -5,7 +5,7 @@
 // fails is written as such and makes the exit status 1; the other parts still run.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -106,13 +106,15 @@ async function main(): Promise<number> {
   const loadBefore = loadavg()[0];
 
   const sections = await measureAll(plan);
+  const loadAfter = loadavg()[0];
   const text = renderReport(
     {
       mode: plan.name === 'full' ? 'full plan' : 'smoke plan: one run each, tiny sizes',
       date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       durationS: (Date.now() - started) / 1000,
       machine: machineLines(describeMachine(ROOT)),
-      load: `${loadBefore.toFixed(2)} and ${loadavg()[0].toFixed(2)}`,
+      load: `${loadBefore.toFixed(2)} and ${loadAfter.toFixed(2)}`,
+      busy: Math.max(loadBefore, loadAfter) > cpus().length,
     },
     sections,
   );

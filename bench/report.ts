@@ -27,6 +27,8 @@ export interface ReportMeta {
   durationS: number;
   machine: string[];
   load: string;
+  /** The load average exceeded the core count at the start or the end. */
+  busy: boolean;
 }
 
 export function renderReport(meta: ReportMeta, sections: Section[]): string {
@@ -41,6 +43,13 @@ export function renderReport(meta: ReportMeta, sections: Section[]): string {
     '',
     ...meta.machine,
     `- Load average (1 min) at the start and the end: ${meta.load}`,
+    ...(meta.busy
+      ? [
+          '- Other work shared the machine during this run (load above the core count):' +
+            ' expect slower and noisier figures than on an idle machine; compare runs made' +
+            ' side by side, as the floor is.',
+        ]
+      : []),
     '',
   ];
   return [...head, ...sections.flatMap(renderSection)].join('\n');

@@ -7,7 +7,7 @@ import { startEmulator } from '../test/emulator/index.js';
 import { CLI } from '../test/support/e2e.js';
 import type { Plan } from './plan.js';
 import { runOk } from './processes.js';
-import type { Figure, Section } from './report.js';
+import { ratio, type Figure, type Section } from './report.js';
 import { formatNumber, timed } from './stats.js';
 import {
   expandCluster,
@@ -160,5 +160,12 @@ function scaleSection(plan: Plan, m: AllMeasured): Section {
       ...pair(`\`ecs-ssh ls\` (${clusters} clusters)`, m.lsAll, 'spawn to exit'),
       ...pair(`Tree model: list ${clusters} clusters`, m.treeClusters, 'in process'),
     ],
+    notes: m.treeCluster
+      ? [
+          `Expanding ${cluster} in the tree takes ${ratio(m.treeCluster.calls, m.lsCluster.calls)}` +
+            ` the API calls and ${ratio(m.treeCluster.ms, m.lsCluster.ms)} the time of` +
+            ` \`ecs-ssh ls --cluster ${BIG_CLUSTER}\` (which includes starting node).`,
+        ]
+      : [],
   };
 }
