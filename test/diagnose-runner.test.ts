@@ -177,3 +177,26 @@ for (const cause of CAUSES.filter((c) => CHEAP.has(c.code))) {
     });
   });
 }
+
+test('an AWS error the checks do not look for stops them with one "could not check", not a guess', async () => {
+  await withEmulator(healthyWorld(), undefined, async (emulator) => {
+    const clients = emulatorClients(emulator.endpoint);
+    clients.ecs.send = (async () => {
+      const message = 'User is not authorized to perform: ecs:DescribeClusters';
+      throw Object.assign(new Error(message), { name: 'AccessDeniedException' });
+    }) as typeof clients.ecs.send;
+    const results = await diagnose(
+      { cluster: CLUSTER, target: parseTargetSpec('service/web') },
+      { clients },
+    );
+    assert.deepEqual(
+      results.map((r) => `${r.code}:${r.outcome}`),
+      ['NO_CREDENTIALS:pass', 'CHECKS_STOPPED:unknown'],
+    );
+    assert.equal(
+      results[1].message,
+      'The checks stopped early: AccessDeniedException: User is not authorized to perform: ecs:DescribeClusters.',
+    );
+    assert.match(results[1].fix ?? '', /^Check your permissions to read ECS/);
+  });
+});

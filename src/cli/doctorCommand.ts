@@ -4,7 +4,13 @@
 import { parseArgs } from 'node:util';
 
 import { parseTargetSpec } from '../aws/resolveTarget.js';
-import { diagnose, isBlocking, renderReport, renderText } from '../diagnose/index.js';
+import {
+  diagnose,
+  isBlocking,
+  renderReport,
+  renderText,
+  type DiagnoseTarget,
+} from '../diagnose/index.js';
 
 export const DOCTOR_USAGE = `Usage: ecs-ssh doctor TARGET --cluster NAME [options]
 
@@ -24,6 +30,32 @@ fix. Exit status 0 when nothing blocks the connection, 1 when something does.
   --json                print the results as JSON`;
 
 export async function doctorCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const args = parseDoctorArgs(argv);
+  if (args === 'help') {
+    out(DOCTOR_USAGE);
+    return 0;
+  }
+  const results = await diagnose(args.target, {
+    agentWaitMs: args.waitSeconds * 1000,
+    probe: args.probe,
+    onProgress: (message) => void process.stderr.write(`ecs-ssh doctor: ${message}\n`),
+  });
+  const subject = `${args.targetText} in cluster "${args.target.cluster}"`;
+  if (args.format === 'json') out(JSON.stringify(results, null, 2));
+  else if (args.format === 'markdown') out(renderReport(results, subject));
+  else out(renderText(results, subject));
+  return results.some(isBlocking) ? 1 : 0;
+}
+
+interface DoctorArgs {
+  target: DiagnoseTarget;
+  targetText: string;
+  waitSeconds: number;
+  probe: boolean;
+  format: 'text' | 'markdown' | 'json';
+}
+
+function parseDoctorArgs(argv: string[]): DoctorArgs | 'help' {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -40,10 +72,7 @@ export async function doctorCommand(argv: string[], out: (line: string) => void)
       help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    out(DOCTOR_USAGE);
-    return 0;
-  }
+  if (values.help) return 'help';
   if (positionals.length !== 1 || !values.cluster) {
     throw new Error('give one TARGET and --cluster; see ecs-ssh doctor --help.');
   }
@@ -53,26 +82,15 @@ export async function doctorCommand(argv: string[], out: (line: string) => void)
       `--agent-wait must be a whole number of seconds, not "${values['agent-wait']}".`,
     );
   }
-
-  const target = positionals[0];
-  const results = await diagnose(
-    {
-      profile: values.profile,
-      region: values.region,
-      cluster: values.cluster,
-      target: parseTargetSpec(target),
-      container: values.container,
-      user: values.user,
-    },
-    {
-      agentWaitMs: waitSeconds * 1000,
-      probe: !values['no-probe'],
-      onProgress: (message) => void process.stderr.write(`ecs-ssh doctor: ${message}\n`),
-    },
-  );
-  const subject = `${target} in cluster "${values.cluster}"`;
-  if (values.json) out(JSON.stringify(results, null, 2));
-  else if (values.markdown) out(renderReport(results, subject));
-  else out(renderText(results, subject));
-  return results.some(isBlocking) ? 1 : 0;
+  const { cluster, container, profile, region, user } = values;
+  const target = {
+    cluster,
+    container,
+    profile,
+    region,
+    user,
+    target: parseTargetSpec(positionals[0]),
+  };
+  const format = values.json ? 'json' : values.markdown ? 'markdown' : 'text';
+  return { target, targetText: positionals[0], waitSeconds, probe: !values['no-probe'], format };
 }

@@ -28,6 +28,8 @@ export type CheckCode =
   | 'EXEC_SESSION_LOGGING'
   | 'START_SESSION_DENIED'
   | 'TARGET_NOT_CONNECTED'
+  /** The checks could not go on (an AWS error other than the ones they look for). */
+  | 'CHECKS_STOPPED'
   | BootstrapCheckCode;
 
 /** The bootstrap script's own codes (src/bootstrap/bootstrap.sh), prefixed. */

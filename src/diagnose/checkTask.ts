@@ -2,7 +2,13 @@
 // its task definition, service and container instance. Synchronous and cheap, so the editor can
 // run it for each task row it draws.
 
-import type { ContainerInstance, Service, Task, TaskDefinition } from '@aws-sdk/client-ecs';
+import type {
+  ContainerDefinition,
+  ContainerInstance,
+  Service,
+  Task,
+  TaskDefinition,
+} from '@aws-sdk/client-ecs';
 
 import type { CheckResult } from './checkResult.js';
 import { checkAgent, checkPidMode, checkRuntimeId, pickContainer } from './containerChecks.js';
@@ -55,21 +61,23 @@ export function checkTask(
       : containerResults(task, taskDefinition, context)),
   ];
   const definitions = definitionsFor(taskDefinition, pickedName(task, context.container));
+  return [...results, ...definitionResults(taskDefinition, definitions)];
+}
+
+function definitionResults(
+  taskDefinition: TaskDefinition | undefined,
+  definitions: ContainerDefinition[],
+): CheckResult[] {
   if (!taskDefinition) {
-    const titles = ['Task role', 'AWS keys in the environment', 'Root file system', 'Init process'];
-    const codes = [
-      'NO_TASK_ROLE',
-      'AWS_KEYS_IN_ENVIRONMENT',
-      'READONLY_ROOT_FILESYSTEM',
-      'INIT_PROCESS_OFF',
-    ] as const;
+    const notRead = 'The task definition was not read.';
     return [
-      ...results,
-      ...codes.map((code, i) => skip(code, titles[i], 'The task definition was not read.')),
+      skip('NO_TASK_ROLE', 'Task role', notRead),
+      skip('AWS_KEYS_IN_ENVIRONMENT', 'AWS keys in the environment', notRead),
+      skip('READONLY_ROOT_FILESYSTEM', 'Root file system', notRead),
+      skip('INIT_PROCESS_OFF', 'Init process', notRead),
     ];
   }
   return [
-    ...results,
     checkTaskRole(taskDefinition),
     checkEnvironmentKeys(definitions),
     checkReadonlyRoot(definitions),

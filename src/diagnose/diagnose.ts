@@ -171,7 +171,7 @@ function unexpected(error: unknown, profile: string | undefined): CheckResult {
   const message = ((error as Error).message ?? String(error)).replace(/[.\s]+$/, '');
   return finding(
     'unknown',
-    'TARGET_NOT_CONNECTED',
+    'CHECKS_STOPPED',
     'The checks themselves',
     `The checks stopped early: ${name}: ${message}.`,
     'Check your permissions to read ECS (ecs:Describe*, ecs:List*), then run the checks again.',

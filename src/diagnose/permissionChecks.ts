@@ -63,11 +63,12 @@ export function checkCallerPermissions(
     `Allow your identity ssm:StartSession on "${pattern}" and on the documents ` +
     `${quotedList(SESSION_DOCUMENTS)} (arn:aws:ssm:${resources.region}::document/<name>).`;
   if (simulation.status === 'unchecked') {
+    const message = `Could not check whether "${caller}" may start sessions: ${simulation.reason}.`;
     return finding(
       'unknown',
       'START_SESSION_DENIED',
       title,
-      `Could not check whether "${caller}" may start sessions: ${simulation.reason}.`,
+      message,
       `Ask for iam:SimulatePrincipalPolicy, or check by hand. ${fix}`,
     );
   }
