@@ -45,7 +45,7 @@ export async function editorFixture(real: boolean): Promise<EditorFixture> {
     report,
     webTaskId,
     env: editorEnv(emulator.endpoint, { awsConfig, sshConfig, report, webTaskId }),
-    settings: editorSettings(sshConfig),
+    settings: editorSettings(sshConfig, join(dir, 'state')),
     close: async () => {
       await emulator.close();
       rmSync(dir, { recursive: true, force: true });
@@ -97,9 +97,11 @@ function editorEnv(
   };
 }
 
-export function editorSettings(sshConfig: string): Record<string, unknown> {
+export function editorSettings(sshConfig: string, stateDir: string): Record<string, unknown> {
   return {
     'ecsRemote.connections': [{ region: REGION }, { profile: 'expired-sso', region: REGION }],
+    // The key pair and known_hosts stay in the test's folder, whatever the editor's home.
+    'ecsRemote.stateDirectory': stateDir,
     'remote.SSH.configFile': sshConfig,
     'workbench.startupEditor': 'none',
     'chat.disableAIFeatures': true,
