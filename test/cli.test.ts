@@ -80,7 +80,10 @@ test('ls lists clusters, then one cluster as services, tasks and containers', as
 test('ls on an unknown cluster says so and exits 1', async () => {
   const run = await cli('ls', '--cluster', 'nope');
   assert.equal(run.code, 1);
-  assert.match(run.stderr, /Cluster not found/);
+  assert.equal(
+    run.stderr,
+    'ecs-ssh ls: Cluster "nope" was not found in region eu-west-1. Run "ecs-ssh ls" to list the clusters there.\n',
+  );
 });
 
 test('config asks for the container when a task has several, then writes the block', async () => {
@@ -133,4 +136,31 @@ test('every command has --help; unknown commands and bad flags exit 2 or 1 with 
     '0',
   );
   assert.match(badPort.stderr, /--port must be a whole number from 1 to 65535/);
+});
+
+test('config checks the container and the target now, not at ssh time', async () => {
+  const config = join(dir, 'config-checked');
+  const state = join(dir, 'state');
+  const base = ['--cluster', 'shop', '--config', config, '--state-dir', state];
+  const typo = await cli('config', 'service/api', '--container', 'ap', ...base);
+  assert.equal(typo.code, 1);
+  assert.match(typo.stderr, /has no container "ap"; choose one of: app, envoy/);
+  const bare = await cli('config', 'api', '--container', 'app', ...base);
+  assert.equal(bare.code, 1);
+  assert.match(bare.stderr, /If "api" is a service, give service\/api/);
+  const pending = await cli('config', '9'.repeat(32), '--container', 'job', ...base);
+  assert.equal(pending.code, 0, 'a state that may change only warns');
+  assert.match(pending.stderr, /warning: .*ECS Exec is off/);
+  const arn = `arn:aws:ecs:eu-west-1:111122223333:task/shop/${'9'.repeat(32)}`;
+  const viaArn = await cli('config', arn, '--container', 'job', ...base);
+  assert.equal(viaArn.stdout.toString(), pending.stdout.toString(), 'an ARN gives the same alias');
+  await assert.rejects(
+    cli('config', 'x', '--cluster').then((run) => (run.code === 0 ? run : Promise.reject(run))),
+  );
+});
+
+test('an unknown flag points at --help', async () => {
+  const run = await cli('ls', '--clustr', 'shop');
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /Unknown option '--clustr'\. See "ecs-ssh ls --help"\./);
 });

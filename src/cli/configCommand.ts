@@ -5,7 +5,14 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { createClients } from '../aws/clients.js';
-import { parseTargetSpec, resolveTarget } from '../aws/resolveTarget.js';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+
+import {
+  parseTargetSpec,
+  resolveTarget,
+  ResolveError,
+  type TargetSpec,
+} from '../aws/resolveTarget.js';
 import {
   defaultConfigPath,
   defaultStateDir,
@@ -54,13 +61,12 @@ export async function configCommand(argv: string[], out: (line: string) => void)
   if (positionals.length !== 1 || !values.cluster) {
     throw new Error('give one TARGET and --cluster; see ecs-ssh config --help.');
   }
-  const targetText = positionals[0];
-  const spec = parseTargetSpec(targetText);
+  const spec = parseTargetSpec(positionals[0]);
+  // One spelling per target (an ARN and a bare id give the same alias and Host block).
+  const targetText = canonicalTarget(spec);
   const clients = createClients({ profile: values.profile, region: values.region });
   const region = values.region ?? (await clients.ecs.config.region());
-  const container =
-    values.container ??
-    (await resolveTarget(clients.ecs, values.cluster, spec, undefined)).containerName;
+  const container = await checkContainer(clients.ecs, values.cluster, spec, values.container);
 
   const stateDir = resolve(values['state-dir'] ?? defaultStateDir());
   const keys = await ensureKeyPair({ dir: stateDir, identityFile: values['identity-file'] });
@@ -86,4 +92,51 @@ export async function configCommand(argv: string[], out: (line: string) => void)
   }
   out(entry.alias);
   return 0;
+}
+
+/** States that may change before the next connect. */
+const PASSING = new Set([
+  'TASK_NOT_RUNNING',
+  'EXEC_DISABLED',
+  'AGENT_NOT_RUNNING',
+  'NO_RUNTIME_ID',
+]);
+
+/**
+ * The container the block is for, checked now: a name that does not exist (or a task that does
+ * not) fails here, not at ssh time; a state that may change (exec off, agent not running) only
+ * warns, since the block stays valid.
+ */
+async function checkContainer(
+  ecs: ECSClient,
+  cluster: string,
+  spec: TargetSpec,
+  container: string | undefined,
+): Promise<string> {
+  try {
+    return (await resolveTarget(ecs, cluster, spec, container)).containerName;
+  } catch (error) {
+    if (!(error instanceof ResolveError) || !PASSING.has(error.code) || !container) {
+      throw suggestService(error, spec);
+    }
+    process.stderr.write(`ecs-ssh config: warning: ${error.message}\n`);
+    return container;
+  }
+}
+
+/** A bare word that is no task id was probably a service name. */
+function suggestService(error: unknown, spec: TargetSpec): unknown {
+  const bare = spec.kind === 'task' && !/^[0-9a-f]{32}$/.test(spec.taskId);
+  if (!(error instanceof ResolveError) || error.code !== 'TASK_NOT_FOUND' || !bare) return error;
+  const name = spec.kind === 'task' ? spec.taskId : '';
+  return new ResolveError(
+    'TASK_NOT_FOUND',
+    `${error.message} If "${name}" is a service, give service/${name} (or family/${name} for a task family).`,
+  );
+}
+
+function canonicalTarget(spec: TargetSpec): string {
+  if (spec.kind === 'task') return `task/${spec.taskId}`;
+  if (spec.kind === 'service') return `service/${spec.serviceName}`;
+  return `family/${spec.family}`;
 }

@@ -1,6 +1,7 @@
 // `ecs-ssh`: the product's core from a terminal, for plain ssh, scp and other editors.
 
 import { proxyMain } from '../proxy/main.js';
+import { describeCliError } from './cliError.js';
 import { configCommand } from './configCommand.js';
 import { doctorCommand } from './doctorCommand.js';
 import { lsCommand } from './lsCommand.js';
@@ -40,7 +41,8 @@ export async function cliMain(argv: string[]): Promise<number> {
   try {
     return await command(rest);
   } catch (error) {
-    process.stderr.write(`ecs-ssh ${name}: ${(error as Error).message}\n`);
+    const message = describeCliError(error, { command: name, argv: rest });
+    process.stderr.write(`ecs-ssh ${name}: ${message}\n`);
     return 1;
   }
 }
