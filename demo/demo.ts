@@ -5,7 +5,7 @@
 // the container answered and each step's time, and cleans up.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -24,10 +24,8 @@ function say(message: string): void {
 
 async function main(): Promise<number> {
   ensureHostPackages(say);
-  if (!existsSync(CLI)) {
-    say('building dist/ (npm run build)');
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  }
+  say('building dist/ (npm run build), so the demo runs the code of this checkout');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   say('preparing the container image (built once, cached under ~/.cache/ecs-remote-ssh)');
   await ensureImage('apt-local');
 
