@@ -1,22 +1,22 @@
-// The ECS view as a person sees it, in code-server through Debian's Chromium: the welcome view
-// with no profile set, picking profiles, clicking down the tree to containers and a screenshot
-// (ECS_REMOTE_SCREENSHOT names where; the README's picture was taken this way), the consent
-// dialog of the first ssh config edit, and the sign-in row.
+// The ECS view as a person sees it, with the .vsix installed in code-server, through Debian's
+// Chromium: the welcome view with no profile set, picking profiles, clicking down the tree to
+// containers and a screenshot (ECS_REMOTE_SCREENSHOT names where; the README's picture was taken
+// this way), the consent dialog of the first ssh config edit, and the sign-in row.
 
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import type { Locator, Page } from 'playwright-core';
 
 import { openPage, type BrowserSession } from './editor/browser.js';
+import { packExtension } from './editor/buildSuite.js';
 import { startCodeServer, type CodeServer } from './editor/codeServer.js';
 import { editorFixture, type EditorFixture } from './editor/fixture.js';
-import { workbenchUrl } from './editor/runInCodeServer.js';
 import { BROKEN_TASK } from './editor/world.js';
-import { requireBundles, ROOT } from './support/e2e.js';
+import { requireBundles } from './support/e2e.js';
 
 const SCREENSHOT = process.env.ECS_REMOTE_SCREENSHOT ?? join(tmpdir(), 'ecs-remote-tree.png');
 let fixture: EditorFixture;
@@ -34,7 +34,14 @@ before(async () => {
     'remote.SSH.configFile': freshConfig,
     'ecsRemote.connections': [],
   };
-  server = await startCodeServer({ env: fixture.env, settings, testDriver: true });
+  const vsix = await packExtension();
+  server = await startCodeServer({
+    env: fixture.env,
+    settings,
+    testDriver: false,
+    install: [vsix],
+  });
+  rmSync(dirname(vsix), { recursive: true, force: true });
   browser = await openPage(1200, 760);
   page = browser.page;
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
@@ -87,7 +94,7 @@ async function expand(target: Locator, reveals: Locator): Promise<void> {
 }
 
 test('with no profile set anywhere, the welcome view offers to pick one; picking fills the tree', async () => {
-  await page.goto(workbenchUrl(server, [ROOT]));
+  await page.goto(server.url);
   await page.locator('.activitybar a[aria-label="ECS Remote"]').click();
   const welcome = page.locator('.welcome-view-content');
   await welcome.waitFor();
@@ -156,6 +163,7 @@ test('Copy SSH Command asks once before editing the ssh config, naming the file,
   );
   assert.equal(last, `ssh -F ${freshConfig} ${alias}`);
   assert.match(readFileSync(freshConfig, 'utf8'), new RegExp(`^Host ${alias}$`, 'm'));
+  await page.locator('.notification-toast', { hasText: `Copied "ssh -F ${freshConfig}` }).waitFor();
 });
 
 test('the sign-in row runs the exact sign-in command in a terminal', async () => {

@@ -29,11 +29,21 @@ export async function buildEditorSuite(): Promise<string> {
 }
 
 /** The Remote-SSH stand-in as a .vsix in a temporary folder, packed by vsce. */
-export async function packStandin(): Promise<string> {
-  const out = join(mkdtempSync(join(tmpdir(), 'ecs-remote-standin-')), 'standin.vsix');
+export function packStandin(): Promise<string> {
+  return pack(STANDIN_EXTENSION, 'standin.vsix');
+}
+
+/** The extension as a user installs it: the .vsix of the current dist/ (the same vsce call as
+ * `npm run package`, without its production rebuild), in a temporary folder. */
+export function packExtension(): Promise<string> {
+  return pack(ROOT, 'ecs-remote-ssh.vsix', ['--no-rewrite-relative-links']);
+}
+
+async function pack(folder: string, name: string, extra: string[] = []): Promise<string> {
+  const out = join(mkdtempSync(join(tmpdir(), 'ecs-remote-vsix-')), name);
   const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
   const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository'];
-  args.push('--skip-license', '--out', out);
-  await promisify(execFile)(process.execPath, args, { cwd: STANDIN_EXTENSION });
+  args.push('--skip-license', ...extra, '--out', out);
+  await promisify(execFile)(process.execPath, args, { cwd: folder });
   return out;
 }
