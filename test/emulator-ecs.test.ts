@@ -201,3 +201,18 @@ test('restarting a container in place gives it a new runtime id and target', asy
   assert.ok(emulator.world.targets[`ecs:big_${taskId}_${container?.runtimeId}`]);
   assert.equal(emulator.world.targets[`ecs:big_${taskId}_${before}`], undefined);
 });
+
+test('a world with an unknown image or a non-loopback port is refused when it loads', async () => {
+  const world = (container: object) => ({
+    targets: {},
+    ecs: { clusters: [{ name: 'c', tasks: [{ taskDefinition: 'a:1', containers: [container] }] }] },
+  });
+  await assert.rejects(
+    startEmulator({ world: world({ name: 'x', emulatedImage: 'ubuntu' }) as never }),
+    /emulatedImage must be one of sshd, apt-local, offline, not "ubuntu"/,
+  );
+  await assert.rejects(
+    startEmulator({ world: world({ name: 'x', ports: { '22': '10.0.0.1:22' } }) as never }),
+    /port 22 must map to "127.0.0.1:<port>", not "10.0.0.1:22"/,
+  );
+});

@@ -4,6 +4,8 @@
 
 import { randomBytes } from 'node:crypto';
 
+import { parseLoopbackAddress, WorldError } from '../world.js';
+
 import type {
   ClusterSpec,
   ContainerSpec,
@@ -29,6 +31,7 @@ export class EcsState {
     this.region = world.region ?? 'eu-west-1';
     this.taskDefinitions = world.taskDefinitions ?? [];
     for (const cluster of world.clusters) {
+      checkContainers(cluster);
       this.clusters.set(cluster.name, { ...cluster, services: [...(cluster.services ?? [])] });
       for (const task of cluster.tasks ?? []) this.addTask(cluster.name, task);
     }
@@ -155,4 +158,27 @@ function defaultRuntimeId(
 
 function now(): number {
   return Math.floor(Date.now() / 1000);
+}
+
+const IMAGES = new Set(['sshd', 'apt-local', 'offline']);
+
+/** Refuses, when the world loads, what would only fail later when a session dials or starts. */
+function checkContainers(cluster: ClusterSpec): void {
+  for (const task of cluster.tasks ?? []) {
+    for (const container of task.containers ?? []) {
+      const where = `cluster "${cluster.name}", container "${container.name}"`;
+      if (container.emulatedImage !== undefined && !IMAGES.has(container.emulatedImage)) {
+        throw new WorldError(
+          `${where}: emulatedImage must be one of ${[...IMAGES].join(', ')}, not "${container.emulatedImage}"`,
+        );
+      }
+      for (const [port, address] of Object.entries(container.ports ?? {})) {
+        if (parseLoopbackAddress(address) === undefined) {
+          throw new WorldError(
+            `${where}: port ${port} must map to "127.0.0.1:<port>", not "${address}"`,
+          );
+        }
+      }
+    }
+  }
 }
