@@ -97,7 +97,7 @@ export async function runProxy(options: ProxyOptions, io: ProxyIo, log: StepLog)
     chunkSize: options.chunkSize,
     logger: log,
   });
-  log.step(`session ended (${session.bytesOut} bytes sent, ${session.bytesIn} received)`);
+  log.info(`session ended (${session.bytesOut} bytes sent, ${session.bytesIn} received)`);
 }
 
 function readPublicKey(file: string): string {
