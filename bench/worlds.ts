@@ -71,7 +71,7 @@ function bigCluster(shape: ScaleShape): Cluster {
   }));
   const tasks: Task[] = [];
   for (let i = 0; i < shape.bigTasks; i += 1) {
-    const service = i % 10 === 9 ? undefined : services[i % services.length];
+    const service = i % 10 === 9 ? undefined : services[Math.floor(i / 10) % services.length];
     tasks.push({
       ...task(service?.taskDefinition ?? 'job:1', hexId(0, i)),
       service: service?.name,
