@@ -174,6 +174,27 @@ test('the sign-in row runs the exact sign-in command in a terminal', async () =>
     .waitFor();
 });
 
+test('Connect from the palette walks the quick picks, skips the one-container step, and offers to install Remote-SSH', async () => {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').fill('>ECS Remote: Connect to ECS Container');
+  await page
+    .locator('.quick-input-list .monaco-list-row', { hasText: /Connect to ECS Container$/ })
+    .first()
+    .waitFor();
+  await page.keyboard.press('Enter');
+  await pick('profile and region', 'default · eu-west-1');
+  await pick('cluster', 'demo');
+  await pick('service or task', 'web');
+
+  const toast = page.locator('.notification-toast', { hasText: 'Connecting needs the' });
+  await toast.waitFor();
+  assert.match(
+    await toast.innerText(),
+    /"Open Remote - SSH" extension \(jeanp413\.open-remote-ssh\)/,
+  );
+  await toast.locator('.monaco-button', { hasText: 'Install Open Remote - SSH' }).waitFor();
+});
+
 /** Runs in the page: the clipboard's text, or the error that kept it from being read. */
 function readClipboard(): Promise<string> {
   const { navigator } = globalThis as unknown as {

@@ -52,10 +52,10 @@ export class Services {
     return clients;
   }
 
+  /** Drops cached clients; an operation still using them finishes on its own. */
   forget(scope?: Scope): void {
-    if (!scope) return this.clientCache.clear();
-    this.clientCache.get(scopeId(scope))?.ecs.destroy();
-    this.clientCache.delete(scopeId(scope));
+    if (scope) this.clientCache.delete(scopeId(scope));
+    else this.clientCache.clear();
   }
 
   /** Rewrites the launcher for this editor and this extension version (once per activation). */
