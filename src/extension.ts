@@ -9,11 +9,13 @@ import { registerTree } from './tree/registerTree.js';
 import { createLog } from './ui/log.js';
 import { Services } from './ui/services.js';
 import { describeSettings } from './ui/settings.js';
-import { EcsStatusBar } from './ui/statusBar.js';
+import { EcsStatusBar, type StatusSnapshot } from './ui/statusBar.js';
 
 export interface EcsRemoteApi {
   /** The view's provider: children and TreeItems exactly as the view gets them. */
   tree: vscode.TreeDataProvider<EcsNode>;
+  /** What the status bar item shows. */
+  statusBar(): StatusSnapshot;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<EcsRemoteApi> {
@@ -34,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<EcsRem
   await statusBar.update();
 
   log.info(`Activated in ${Date.now() - started} ms`);
-  return { tree: tree.provider };
+  return { tree: tree.provider, statusBar: () => statusBar.snapshot() };
 }
 
 export function deactivate(): void {}

@@ -19,6 +19,7 @@ export class EcsStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 100);
   /** The connection this window shows, when it is connected to one of ours. */
   current: ConnectionRecord | undefined;
+  private visible = false;
 
   constructor(private readonly services: Services) {
     this.item.name = 'ECS Remote SSH';
@@ -35,6 +36,7 @@ export class EcsStatusBar implements vscode.Disposable {
     }
     const last = lastConnection(globalState);
     if (last) return this.showReconnect(last);
+    this.visible = false;
     this.item.hide();
   }
 
@@ -62,6 +64,18 @@ export class EcsStatusBar implements vscode.Disposable {
     }
   }
 
+  /** What the item shows now; read by the editor tests. */
+  snapshot(): StatusSnapshot {
+    const tooltip = this.item.tooltip;
+    return {
+      visible: this.visible,
+      text: this.item.text,
+      tooltip: typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
+      command:
+        typeof this.item.command === 'string' ? this.item.command : this.item.command?.command,
+    };
+  }
+
   dispose(): void {
     this.item.dispose();
   }
@@ -75,6 +89,7 @@ export class EcsStatusBar implements vscode.Disposable {
     ]);
     this.item.command = 'ecsRemote.statusBarMenu';
     this.item.backgroundColor = undefined;
+    this.visible = true;
     this.item.show();
   }
 
@@ -83,8 +98,16 @@ export class EcsStatusBar implements vscode.Disposable {
     this.item.tooltip = tooltip(record, ['[Reconnect](command:ecsRemote.reconnect)']);
     this.item.command = 'ecsRemote.reconnect';
     this.item.backgroundColor = undefined;
+    this.visible = true;
     this.item.show();
   }
+}
+
+export interface StatusSnapshot {
+  visible: boolean;
+  text: string;
+  tooltip: string;
+  command: string | undefined;
 }
 
 export function targetLabel(record: ConnectionRecord): string {

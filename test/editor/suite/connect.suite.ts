@@ -110,6 +110,30 @@ describe('ECS Remote SSH in a real extension host', () => {
     writeFileSync(env('ECS_REMOTE_TEST_REPORT'), JSON.stringify({ alias }));
   });
 
+  it('after a connect, the status bar offers to reconnect to it, and Reconnect opens it again', async () => {
+    const alias = `ecs--default--eu-west-1--demo--task-${env('ECS_REMOTE_TEST_WEB_TASK')}--app`;
+    const status = api.statusBar();
+    assert.equal(status.visible, true);
+    assert.equal(status.text, '$(plug) Reconnect to last ECS container');
+    assert.equal(status.command, 'ecsRemote.reconnect');
+    assert.match(status.tooltip, /Cluster: `demo`/);
+    assert.match(status.tooltip, new RegExp(`Task: \`${env('ECS_REMOTE_TEST_WEB_TASK')}\``));
+    assert.match(status.tooltip, /Profile and region: default · eu-west-1/);
+
+    const stand = standIns();
+    try {
+      await vscode.commands.executeCommand(status.command as string);
+    } finally {
+      stand.dispose();
+    }
+    assert.deepEqual(stand.calls, [
+      {
+        command: 'vscode.newWindow',
+        args: [{ remoteAuthority: `ssh-remote+${alias}`, reuseWindow: false }],
+      },
+    ]);
+  });
+
   it('Connect in Current Window on a service follows it, reuses the window and opens remoteFolder', async () => {
     const scope = await child(api, undefined, 'default · eu-west-1');
     const web = await child(api, (await child(api, scope.node, 'demo')).node, 'web');
