@@ -156,6 +156,14 @@ describe('ECS Remote SSH in a real extension host', () => {
     assert.deepEqual(options, { forceNewWindow: false });
   });
 
+  it('Open SSH Config opens the file Remote-SSH reads (remote.SSH.configFile)', async () => {
+    await vscode.commands.executeCommand('ecsRemote.openSshConfig');
+    assert.equal(
+      vscode.window.activeTextEditor?.document.uri.fsPath,
+      env('ECS_REMOTE_TEST_SSH_CONFIG'),
+    );
+  });
+
   it('Connect to a container whose exec agent stopped opens nothing', async () => {
     const scope = await child(api, undefined, 'default · eu-west-1');
     const cluster = await child(api, scope.node, 'demo');
