@@ -163,7 +163,7 @@ export const CAUSES: Cause[] = [
     message:
       /^Could not check what task role ".*web-task" allows: your identity may not call iam:SimulatePrincipalPolicy\.$/,
     fix: /^Ask for iam:SimulatePrincipalPolicy, or check by hand/,
-    proxy: /session ended/,
+    proxy: /opening the SSH stream/,
     proxyLine: 'connects',
     doctorExit: 0,
   },
