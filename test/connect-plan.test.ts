@@ -100,11 +100,9 @@ test('failures become typed errors with one action that fixes them', () => {
   assert.ok(exec instanceof UserError);
   assert.equal(exec.code, 'EXEC_DISABLED');
   assert.deepEqual(exec.action, {
-    title: 'Copy Fix Command',
-    command: 'ecsRemote.copyText',
-    args: [
-      'aws ecs update-service --cluster demo --service web --enable-execute-command --force-new-deployment --region eu-west-1',
-    ],
+    title: 'Enable ECS Exec and Redeploy',
+    command: 'ecsRemote.enableExec',
+    args: [scope, 'demo', 'web'],
   });
   const config = toUserError(new SshConfigError('CONFIG_CHANGED', 'kept changing')) as UserError;
   assert.equal(config.action?.command, 'ecsRemote.openSshConfig');

@@ -8,6 +8,8 @@ import { connectCommand } from './connect.js';
 import { connectInCurrentWindowCommand } from './connectInCurrentWindow.js';
 import { copySshCommandCommand } from './copySshCommand.js';
 import { copyTextCommand } from './copyText.js';
+import { diagnoseCommand } from './diagnose.js';
+import { enableExecCommand } from './enableExec.js';
 import { openSshConfigCommand } from './openSshConfig.js';
 import { reconnectCommand } from './reconnect.js';
 import { refreshCommand } from './refresh.js';
@@ -28,6 +30,8 @@ export const COMMANDS: readonly EcsCommand[] = [
   signInCommand,
   copyTextCommand,
   statusBarMenuCommand,
+  diagnoseCommand,
+  enableExecCommand,
 ];
 
 export function registerCommands(context: CommandContext): vscode.Disposable[] {

@@ -43,6 +43,12 @@ export const Actions = {
     command: 'ecsRemote.signIn',
     args: [signInCommand],
   }),
+  /** Asks (modal, naming the service), then turns ECS Exec on and redeploys the service. */
+  enableExec: (scope: Scope, cluster: string, service: string): ErrorAction => ({
+    title: 'Enable ECS Exec and Redeploy',
+    command: 'ecsRemote.enableExec',
+    args: [scope, cluster, service],
+  }),
   copy: (title: string, text: string): ErrorAction => ({
     title,
     command: 'ecsRemote.copyText',
@@ -83,17 +89,8 @@ export function toUserError(error: unknown, context: ErrorContext = {}): Error {
 function actionFor(code: string, context: ErrorContext): ErrorAction | undefined {
   if (SSH_CONFIG_CODES.has(code)) return Actions.openSshConfig;
   if (REFRESH_CODES.has(code)) return Actions.refresh;
-  if (code === 'EXEC_DISABLED' && context.serviceName && context.cluster) {
-    return Actions.copy('Copy Fix Command', enableExecCommand(context));
+  if (code === 'EXEC_DISABLED' && context.scope && context.serviceName && context.cluster) {
+    return Actions.enableExec(context.scope, context.cluster, context.serviceName);
   }
   return undefined;
-}
-
-export function enableExecCommand(context: ErrorContext): string {
-  const profile = context.scope?.profile ? ` --profile ${context.scope.profile}` : '';
-  const region = context.scope ? ` --region ${context.scope.region}` : '';
-  return (
-    `aws ecs update-service --cluster ${context.cluster} --service ${context.serviceName}` +
-    ` --enable-execute-command --force-new-deployment${profile}${region}`
-  );
 }

@@ -1,6 +1,8 @@
 // The ECS tree as plain data: one node per row, built by the tree model and turned into
 // TreeItems by the editor layer. Every node has a stable id, so a refresh keeps expansion.
 
+import type { CheckResult } from '../diagnose/checkResult.js';
+
 /** One profile and region pair: a top node of the tree. No profile means the default chain. */
 export interface Scope {
   profile?: string;
@@ -32,6 +34,8 @@ export interface ContainerSummary {
   /** The ExecuteCommandAgent's lastStatus; undefined when the task reports no agent. */
   agentStatus?: string;
   agentReason?: string;
+  /** What the connection checks found wrong for this container (fail and warn), when checked. */
+  problems?: CheckResult[];
 }
 
 export interface TaskSummary {
@@ -49,6 +53,8 @@ export interface TaskSummary {
   serviceName?: string;
   stoppedReason?: string;
   containers: ContainerSummary[];
+  /** What the connection checks found wrong for the task (fail and warn), when checked. */
+  problems?: CheckResult[];
 }
 
 interface Base {

@@ -2,7 +2,9 @@
 // rests on the row. Pure, so tests read the same words the tree shows.
 
 import { containerExecState, taskExecState } from './execState.js';
+import type { CheckResult } from '../diagnose/checkResult.js';
 import { scopeLabel, type EcsNode, type TaskSummary } from './nodes.js';
+import { rowProblem } from './taskProblems.js';
 
 export interface RowText {
   label: string;
@@ -56,25 +58,47 @@ export function rowText(node: EcsNode, now = Date.now()): RowText {
 function taskRow(task: TaskSummary, now: number): RowText {
   const exec = taskExecState(task);
   const age = task.startedAt ? ` · ${formatAge(now - task.startedAt)}` : '';
-  return {
-    label: shortTaskId(task.id),
-    description: `${task.lastStatus}${age} · ${exec.short}`,
-    icon: exec.ok ? 'vm-running' : 'vm-outline',
-    iconColor: exec.ok ? undefined : 'disabledForeground',
-    expandable: true,
-  };
+  return marked(
+    {
+      label: shortTaskId(task.id),
+      description: `${task.lastStatus}${age} · ${exec.short}`,
+      icon: exec.ok ? 'vm-running' : 'vm-outline',
+      iconColor: exec.ok ? undefined : 'disabledForeground',
+      expandable: true,
+    },
+    task.problems,
+  );
 }
 
 function containerRow(node: Extract<EcsNode, { kind: 'container' }>): RowText {
   const exec = containerExecState(node.task, node.container);
   const image = node.container.image ? `${shortImage(node.container.image)} · ` : '';
-  return {
-    label: node.container.name,
-    description: `${image}${exec.short}`,
-    icon: exec.ok ? 'package' : 'circle-slash',
-    iconColor: exec.ok ? undefined : 'disabledForeground',
-    expandable: false,
-  };
+  return marked(
+    {
+      label: node.container.name,
+      description: `${image}${exec.short}`,
+      icon: exec.ok ? 'package' : 'circle-slash',
+      iconColor: exec.ok ? undefined : 'disabledForeground',
+      expandable: false,
+    },
+    node.container.problems,
+  );
+}
+
+/** A row with a problem the checks found: the warning icon, and the check's name at the end. */
+function marked(row: RowText, found: CheckResult[] | undefined): RowText {
+  const problem = rowProblem(found);
+  if (!problem) return row;
+  const color = problem.outcome === 'fail' ? 'list.errorForeground' : 'list.warningForeground';
+  const description = `${row.description} · ${problem.title}: ${problem.outcome}`;
+  return { ...row, icon: 'warning', iconColor: color, description };
+}
+
+/** Tooltip lines for each problem: what was found and the fix. */
+function problemLines(found: CheckResult[] | undefined): string[] {
+  return (found ?? []).map(
+    (p) => `⚠ **${p.title}** (${p.code}): ${p.message}${p.fix ? ` Fix: ${p.fix}` : ''}`,
+  );
 }
 
 /** Markdown for the tooltip; plain lines, values in backticks. */
@@ -113,6 +137,7 @@ function tooltipLines(node: EcsNode, now: number): string[] {
         `Status: ${node.container.lastStatus}`,
         `Exec agent: ${node.container.agentStatus ?? 'none'}`,
         containerExecState(node.task, node.container).detail,
+        ...problemLines(node.container.problems),
       ];
     case 'error':
       return [`**${node.what}**`, `${node.code}: ${node.message}`, 'Click to open the log.'];
@@ -131,6 +156,7 @@ function taskTooltip(task: TaskSummary, now: number): string[] {
     task.startedAt ? `Started ${formatAge(now - task.startedAt)} ago` : 'Not started',
     task.launchType ? `Launch type: ${task.launchType}` : '',
     taskExecState(task).detail,
+    ...problemLines(task.problems),
   ].filter((line) => line !== '');
 }
 

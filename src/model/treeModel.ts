@@ -2,6 +2,8 @@
 // → containers. Each level is listed when it is asked for. A level that fails becomes one row
 // (credentials or error), an empty one becomes a placeholder row; nothing here throws.
 
+import type { Service, Task } from '@aws-sdk/client-ecs';
+
 import type { AwsClients } from '../aws/clients.js';
 import { isStandalone, listClusters, listServices, listTasks } from '../aws/inventory.js';
 import type { Logger } from '../ssm/log.js';
@@ -19,6 +21,7 @@ import type {
 import { scopeId } from './nodes.js';
 import { describeError } from './errorText.js';
 import { compareTasks, summarizeCluster, summarizeService, summarizeTask } from './summaries.js';
+import { readDefinitions, withProblems } from './taskProblems.js';
 
 export interface TreeModelOptions {
   /** The configured profile and region pairs, read at each call. */
@@ -92,12 +95,25 @@ export class EcsTreeModel {
   private async serviceTasks(node: ServiceNode): Promise<TaskNode[]> {
     const filter = { serviceName: node.service.name };
     const tasks = await listTasks(this.ecs(node.scope), node.clusterName, filter);
-    return taskNodes(node, tasks.map(summarizeTask));
+    const service: Service = {
+      serviceName: node.service.name,
+      enableExecuteCommand: node.service.execEnabled,
+    };
+    return taskNodes(node, await this.checked(node.scope, tasks, service));
   }
 
   private async standaloneTasks(node: StandaloneNode): Promise<TaskNode[]> {
     const tasks = await listTasks(this.ecs(node.scope), node.clusterName);
-    return taskNodes(node, tasks.filter(isStandalone).map(summarizeTask));
+    return taskNodes(node, await this.checked(node.scope, tasks.filter(isStandalone)));
+  }
+
+  /** Summaries with what the connection checks found (see taskProblems.ts). */
+  private async checked(scope: Scope, tasks: Task[], service?: Service) {
+    const definitions = await readDefinitions(this.ecs(scope), tasks);
+    return tasks.map((task) => {
+      const definition = definitions.get(task.taskDefinitionArn ?? '');
+      return withProblems(summarizeTask(task), task, definition, service);
+    });
   }
 
   private ecs(scope: Scope) {
