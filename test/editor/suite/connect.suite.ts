@@ -54,7 +54,7 @@ describe('ECS Remote SSH in a real extension host', () => {
 
     const worker = await child(api, cluster.node, 'worker');
     const [workerTask] = await rows(api, worker.node);
-    assert.match(String(workerTask.item.description), /ECS Exec off$/);
+    assert.match(String(workerTask.item.description), /ECS Exec off · ECS Exec on the task: fail$/);
     assert.equal(workerTask.item.contextValue, 'task.refreshable');
   });
 
@@ -64,12 +64,16 @@ describe('ECS Remote SSH in a real extension host', () => {
     const standalone = await child(api, cluster.node, 'Standalone tasks');
     const broken = await child(api, standalone.node, 'f0e1d2c3');
     const job = await child(api, broken.node, 'job');
-    assert.equal(job.item.description, 'alpine:3.20 · agent STOPPED');
+    assert.equal(job.item.description, 'alpine:3.20 · agent STOPPED · ECS Exec agent: fail');
     assert.equal(job.item.contextValue, 'container');
     const resolved = await api.tree.resolveTreeItem?.(job.item, job.node, cancelled());
     assert.match(
       markdown(resolved?.tooltip),
       /ExecuteCommandAgent process exited with exit code: 1/,
+    );
+    assert.match(
+      markdown(resolved?.tooltip),
+      /⚠ \*\*ECS Exec agent\*\* \(AGENT_STOPPED\): .* Fix: /,
     );
 
     const empty = await child(api, scope.node, 'empty');
@@ -162,6 +166,24 @@ describe('ECS Remote SSH in a real extension host', () => {
       vscode.window.activeTextEditor?.document.uri.fsPath,
       env('ECS_REMOTE_TEST_SSH_CONFIG'),
     );
+  });
+
+  it('Diagnose Connection on a task with ECS Exec off opens the report as Markdown, naming the fix', async () => {
+    const scope = await child(api, undefined, 'default · eu-west-1');
+    const worker = await child(api, (await child(api, scope.node, 'demo')).node, 'worker');
+    const [workerTask] = await rows(api, worker.node);
+    const report = await vscode.commands.executeCommand<string>(
+      'ecsRemote.diagnose',
+      workerTask.node,
+    );
+    assert.match(report, /^# Why can't I connect: task [0-9a-f]{8}\?/);
+    assert.match(report, /## .* ECS Exec on the task \(`EXEC_DISABLED`\)/);
+    assert.match(report, /service "worker" has it off/);
+    assert.match(report, /\*\*Fix:\*\* Enable ECS Exec on service "worker" and redeploy it/);
+    const opened = vscode.workspace.textDocuments.find((d) => d.getText() === report);
+    assert.ok(opened, 'the report is open as a document');
+    assert.equal(opened.languageId, 'markdown');
+    assert.equal(opened.uri.scheme, 'untitled');
   });
 
   it('Connect to a container whose exec agent stopped opens nothing', async () => {
