@@ -97,3 +97,12 @@ test('isValidAlias accepts only what hostAlias makes', () => {
     assert.equal(isValidAlias(bad), false, bad);
   }
 });
+
+test('a login user other than root gets its own alias; root keeps the short one', () => {
+  assert.equal(hostAlias({ ...base, user: 'root' }), hostAlias(base));
+  assert.equal(
+    hostAlias({ ...base, user: 'app' }),
+    'ecs--dev--eu-west-1--web--service-api--app--app',
+  );
+  assert.notEqual(hostAlias({ ...base, user: 'deploy' }), hostAlias({ ...base, user: 'app' }));
+});

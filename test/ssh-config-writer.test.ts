@@ -33,7 +33,7 @@ function entry(container: string, variant: number): HostEntry {
       target: 'service/api',
       container,
     },
-    user: variant === 0 ? 'root' : 'app',
+    user: 'app',
     launcher: { command: '/usr/bin/node', args: [`/opt/ecs remote/v${variant}/proxy.js`] },
     identityFile: `${KEY_DIR}/id_ed25519`,
     publicKeyFile: `${KEY_DIR}/id_ed25519.pub`,
@@ -193,7 +193,7 @@ async function runSteps(
   await writeHostBlock(config, [a1], { platform: 'posix' });
   const updated = await readFile(config);
   assertSpliced(updated, baseline, [a1.alias], `${label} update`);
-  assert.ok(updated.includes('User app') && !updated.includes('/v0/'), `${label}: updated`);
+  assert.ok(updated.includes('/v1/') && !updated.includes('/v0/'), `${label}: updated`);
 
   await writeHostBlock(config, [b], { platform: 'posix' });
   assertSpliced(await readFile(config), baseline, [a1.alias, b.alias], `${label} second alias`);

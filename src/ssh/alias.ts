@@ -11,6 +11,8 @@ export interface ConnectTarget {
   /** A task id, or a service or task family the proxy follows to its current task. */
   target: string;
   container: string;
+  /** The login user; any user but root adds a last part, so users never share a block. */
+  user?: string;
 }
 
 export const ALIAS_PREFIX = 'ecs';
@@ -28,6 +30,8 @@ const SEPARATOR = '--';
 export function hostAlias(target: ConnectTarget): string {
   const raw = [target.profile ?? 'default', target.region, target.cluster, target.target];
   raw.push(target.container);
+  // Each login user gets its own Host block; root, the default, keeps the short alias.
+  if (target.user !== undefined && target.user !== 'root') raw.push(target.user);
   // `service/web` reads as `service-web`: names never contain `/`, so nothing is lost there.
   const plain = raw.map((part, i) => (i === 3 ? part.replace(KIND_SLASH, '$1-') : part));
   const parts = plain.map(sanitizePart);

@@ -37,7 +37,7 @@ export interface HostEntryInput {
 export const DEFAULT_CONNECT_TIMEOUT = 120;
 
 export function hostEntry(input: HostEntryInput): HostEntry {
-  const alias = hostAlias(input.target);
+  const alias = hostAlias({ ...input.target, user: input.user });
   const proxyCommand = [
     input.launcher.command,
     ...input.launcher.args,
