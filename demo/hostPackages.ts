@@ -3,8 +3,9 @@
 // installs the missing ones; otherwise it says exactly what to install.
 
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+
+import { findTool } from '../test/containers/preflight.js';
 
 const NEEDED: Record<string, string> = {
   ssh: 'openssh-client',
@@ -17,7 +18,6 @@ const NEEDED: Record<string, string> = {
   gpgv: 'gpgv',
 };
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
-const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 export function ensureHostPackages(say: (message: string) => void): void {
   if (process.platform !== 'linux') {
@@ -32,7 +32,7 @@ export function ensureHostPackages(say: (message: string) => void): void {
     );
   }
   if (missing.length === 0) return;
-  if (!hasTool('apt-get')) {
+  if (!findTool('apt-get')) {
     throw new Error(`missing Debian packages: ${missing.join(' ')}; install them and rerun.`);
   }
   say(`installing ${missing.join(' ')} with apt-get`);
@@ -49,18 +49,7 @@ export function ensureHostPackages(say: (message: string) => void): void {
 
 function missingPackages(): string[] {
   const packages = new Set<string>();
-  for (const [tool, pkg] of Object.entries(NEEDED)) if (!hasTool(tool)) packages.add(pkg);
+  for (const [tool, pkg] of Object.entries(NEEDED)) if (!findTool(tool)) packages.add(pkg);
   if (!existsSync(KEYRING)) packages.add('debian-archive-keyring');
   return [...packages];
-}
-
-function hasTool(name: string): boolean {
-  return PATH_DIRS.some((dir) => {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }

@@ -154,15 +154,17 @@ function checkTaskState(task: Task, taskId: string): void {
   }
 }
 
-function pickContainer(task: Task, taskId: string, wanted: string | undefined): Container {
+/** The container named `wanted`, or the task's only one when no name is given. */
+export function findContainer(task: Task, wanted: string | undefined): Container | undefined {
   const containers = task.containers ?? [];
-  const names = containers.map((c) => c.name).join(', ');
-  const found = wanted
-    ? containers.find((c) => c.name === wanted)
-    : containers.length === 1
-      ? containers[0]
-      : undefined;
+  if (wanted) return containers.find((c) => c.name === wanted);
+  return containers.length === 1 ? containers[0] : undefined;
+}
+
+function pickContainer(task: Task, taskId: string, wanted: string | undefined): Container {
+  const found = findContainer(task, wanted);
   if (found) return found;
+  const names = (task.containers ?? []).map((c) => c.name).join(', ');
   const what = wanted ? `has no container "${wanted}"` : 'has several containers';
   throw new ResolveError(
     'CONTAINER_NOT_FOUND',

@@ -3,6 +3,7 @@
 
 import type { Container, Task, TaskDefinition } from '@aws-sdk/client-ecs';
 
+import { findContainer } from '../aws/resolveTarget.js';
 import type { CheckResult } from './checkResult.js';
 import { finding, pass, quotedList, skip, taskIdOf } from './result.js';
 
@@ -14,14 +15,9 @@ export function agentOf(container: Container) {
 
 /** The container by name, or the only one; otherwise a CONTAINER_NOT_FOUND failure. */
 export function pickContainer(task: Task, wanted: string | undefined): Container | CheckResult {
-  const containers = task.containers ?? [];
-  const found = wanted
-    ? containers.find((c) => c.name === wanted)
-    : containers.length === 1
-      ? containers[0]
-      : undefined;
+  const found = findContainer(task, wanted);
   if (found) return found;
-  const names = quotedList(containers.map((c) => c.name ?? '')) || 'none';
+  const names = quotedList((task.containers ?? []).map((c) => c.name ?? '')) || 'none';
   const what = wanted ? `has no container "${wanted}"` : 'has several containers';
   return finding(
     'fail',

@@ -49,7 +49,7 @@ export function checkHost(): void {
   );
 }
 
-function findTool(name: string): boolean {
+export function findTool(name: string): boolean {
   const dirs = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
   return dirs.some((dir) => {
     try {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { encodeMessage } from '../../src/ssm/message.js';
+import { seededRandom } from '../support/seededRandom.js';
 
 export interface FaultSettings {
   seed: number;
@@ -65,17 +66,7 @@ export const defaultFaults: Readonly<FaultSettings> = Object.freeze({
   outgoingWindow: 1000,
 });
 
-/** mulberry32: small, fast, good enough to decide which frame to drop. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** stream: first transmission of output_stream_data; resend; ack; control: never faulted. */
 export type FrameKind = 'stream' | 'resend' | 'ack' | 'control';
