@@ -32,7 +32,9 @@ export async function listClusters(ecs: ECSClient): Promise<Cluster[]> {
   );
   const clusters: Cluster[] = [];
   for (const batch of chunk(arns, DESCRIBE_CLUSTERS_BATCH)) {
-    const reply = await ecs.send(new DescribeClustersCommand({ clusters: batch }));
+    const reply = await ecs.send(
+      new DescribeClustersCommand({ clusters: batch, include: ['CONFIGURATIONS'] }),
+    );
     clusters.push(...(reply.clusters ?? []));
   }
   return clusters;

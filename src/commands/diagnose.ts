@@ -1,28 +1,36 @@
-// "Diagnose Connection": every connection check for a task or container row (or a target picked
-// through the quick picks), under a cancellable progress notification; the report opens as
-// Markdown (in the preview when the editor has one), with a button for each fix we can run.
+// "Diagnose Connection": every connection check for a task or container row, for a failed
+// Connect's target, or from the palette for this window's connection, a recent one, or a target
+// picked step by step; under a cancellable progress notification. The report opens as Markdown
+// (in the preview when the editor has one), with a button for each fix we can run, and what it
+// found stays on the task's rows in the tree.
 
+import type { Task } from '@aws-sdk/client-ecs';
 import * as vscode from 'vscode';
 
+import type { ConnectRequest } from '../connect/connectPlan.js';
 import { CancelledError } from '../connect/userError.js';
 import { diagnose, renderReport, type CheckResult } from '../diagnose/index.js';
 import {
+  diagnoseChoices,
   diagnosePlanForNode,
   diagnosePlanForRequest,
+  findingsKeyFor,
   fixOffers,
   type DiagnosePlan,
 } from '../model/diagnosePlan.js';
 import type { EcsNode } from '../model/nodes.js';
 import { reportFailure } from '../ui/commandRunner.js';
+import { currentAlias, recentConnections } from '../ui/connectionHistory.js';
 import type { Services } from '../ui/services.js';
 import { pickTarget } from '../ui/targetPicker.js';
 import type { EcsCommand } from './command.js';
 
+const SOURCE = 'Diagnose Connection';
+
 export const diagnoseCommand: EcsCommand = {
   id: 'ecsRemote.diagnose',
-  run: async ({ services }, node?: EcsNode) => {
-    const plan =
-      (node && diagnosePlanForNode(node)) ?? diagnosePlanForRequest(await pickTarget(services));
+  run: async ({ services }, subject?: EcsNode | ConnectRequest) => {
+    const plan = await planFor(services, subject);
     const results = await runChecks(services, plan);
     const report = renderReport(results, plan.subject);
     await showReport(report);
@@ -33,6 +41,31 @@ export const diagnoseCommand: EcsCommand = {
   },
 };
 
+async function planFor(
+  services: Services,
+  subject: EcsNode | ConnectRequest | undefined,
+): Promise<DiagnosePlan> {
+  if (subject && 'kind' in subject) {
+    const plan = diagnosePlanForNode(subject);
+    if (plan) return plan;
+  } else if (subject) {
+    return diagnosePlanForRequest(subject);
+  }
+  const { globalState, workspaceState } = services.context;
+  const current = await currentAlias(globalState, workspaceState);
+  const choices = diagnoseChoices(recentConnections(globalState), current);
+  if (choices.length > 0) {
+    const picked = await vscode.window.showQuickPick(choices, {
+      title: 'Diagnose Connection',
+      placeHolder: 'Which connection to check',
+      matchOnDescription: true,
+    });
+    if (!picked) throw new CancelledError();
+    if (picked.plan) return picked.plan;
+  }
+  return diagnosePlanForRequest(await pickTarget(services));
+}
+
 function runChecks(services: Services, plan: DiagnosePlan): Thenable<CheckResult[]> {
   const title = `Diagnosing ${plan.subject}`;
   const options = { location: vscode.ProgressLocation.Notification, title, cancellable: true };
@@ -40,12 +73,16 @@ function runChecks(services: Services, plan: DiagnosePlan): Thenable<CheckResult
     const abort = new AbortController();
     const subscription = token.onCancellationRequested(() => abort.abort(new CancelledError()));
     try {
-      return await diagnose(plan.target, {
+      let checked: Task | undefined;
+      const results = await diagnose(plan.target, {
         clients: services.clients(plan.scope),
         onProgress: (message) => progress.report({ message }),
+        onTask: (task) => (checked = task),
         signal: abort.signal,
         logger: services.log,
       });
+      if (checked) services.findings.record(findingsKeyFor(plan, checked), results, SOURCE);
+      return results;
     } finally {
       subscription.dispose();
     }

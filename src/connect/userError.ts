@@ -2,6 +2,7 @@
 // most one action button that does it. Errors of the core keep their own codes; only the action
 // is chosen here.
 
+import type { CheckResult } from '../diagnose/checkResult.js';
 import { describeError } from '../model/errorText.js';
 import { credentialProblem } from '../model/credentialProblem.js';
 import type { Scope } from '../model/nodes.js';
@@ -49,6 +50,12 @@ export const Actions = {
     command: 'ecsRemote.enableExec',
     args: [scope, cluster, service],
   }),
+  /** Runs every check for the connection that failed and opens the report. */
+  diagnose: (request: unknown): ErrorAction => ({
+    title: 'Diagnose Connection',
+    command: 'ecsRemote.diagnose',
+    args: [request],
+  }),
   copy: (title: string, text: string): ErrorAction => ({
     title,
     command: 'ecsRemote.copyText',
@@ -93,4 +100,25 @@ function actionFor(code: string, context: ErrorContext): ErrorAction | undefined
     return Actions.enableExec(context.scope, context.cluster, context.serviceName);
   }
   return undefined;
+}
+
+/**
+ * A failure the connection checks explained: their code, sentence and fix, and the button that
+ * runs the fix when we can (Enable ECS Exec and Redeploy, Sign In), else Diagnose Connection for
+ * the whole report.
+ */
+export function explainedError(check: CheckResult, scope: Scope, request: unknown): UserError {
+  const message = `${check.message}${check.fix ? ` Fix: ${check.fix}` : ''}`;
+  const action = check.action;
+  if (action?.kind === 'enableExecAndRedeploy') {
+    return new UserError(
+      check.code,
+      message,
+      Actions.enableExec(scope, action.cluster, action.service),
+    );
+  }
+  if (action?.kind === 'signIn') {
+    return new UserError(check.code, message, Actions.signIn(action.command));
+  }
+  return new UserError(check.code, message, Actions.diagnose(request));
 }

@@ -35,6 +35,8 @@ export interface DiagnoseOptions {
   agentWaitMs?: number;
   /** Progress while waiting, one line at a time. */
   onProgress?: (message: string) => void;
+  /** Called with the task the checks look at, once it is found. */
+  onTask?: (task: Task) => void;
   /** Run the probe in the container over Session Manager (default true). */
   probe?: boolean;
   signal?: AbortSignal;
@@ -77,6 +79,7 @@ async function runChecks(run: Run): Promise<void> {
 
   const task = await lookupTask(run);
   if (!task) return;
+  run.options.onTask?.(task);
   await checkAround(run, found.cluster, task, credentials.caller, region);
 }
 

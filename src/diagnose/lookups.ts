@@ -37,11 +37,7 @@ export async function findCluster(
   }
   const listed = await ecs.send(new ListClustersCommand({ maxResults: 100 }));
   const names = (listed.clusterArns ?? []).map((arn) => arn.split('/').pop() ?? arn);
-  if (names.length === 0) {
-    const message = `Region "${region}" has no ECS clusters for this account.`;
-    const fix = "Choose the region your cluster runs in with --region (or the profile's region).";
-    return { result: finding('fail', 'NO_CLUSTERS', CLUSTER_TITLE, message, fix) };
-  }
+  if (names.length === 0) return { result: noClusters(region) };
   const shown = names
     .slice(0, 10)
     .map((n) => `"${n}"`)
@@ -55,6 +51,15 @@ export async function findCluster(
       'Check the cluster name, or choose its region with --region.',
     ),
   };
+}
+
+/** A region without clusters; `fix` names how this surface chooses another region. */
+export function noClusters(
+  region: string,
+  fix = "Choose the region your cluster runs in with --region (or the profile's region).",
+): CheckResult {
+  const message = `Region "${region}" has no ECS clusters for this account.`;
+  return finding('fail', 'NO_CLUSTERS', CLUSTER_TITLE, message, fix);
 }
 
 export interface TaskFacts {

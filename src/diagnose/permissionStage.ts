@@ -15,7 +15,7 @@ import {
   type SessionResources,
 } from './permissionChecks.js';
 import { skip } from './result.js';
-import { principalForCaller, simulate } from './simulation.js';
+import { directSimulator, type Simulator } from './simulation.js';
 
 export interface PermissionContext {
   iam: IAMClient;
@@ -24,35 +24,51 @@ export interface PermissionContext {
   taskDefinition?: TaskDefinition;
   caller?: Caller;
   region: string;
+  /** Default: IAM asked directly each time. */
+  simulator?: Simulator;
 }
 
 export async function permissionResults(context: PermissionContext): Promise<CheckResult[]> {
-  return Promise.all([taskRoleResult(context), loggingResult(context), callerResult(context)]);
+  const simulator = context.simulator ?? directSimulator(context.iam);
+  return Promise.all([
+    taskRoleResult(context, simulator),
+    loggingResult(context, simulator),
+    callerResult(context, simulator),
+  ]);
 }
 
-async function taskRoleResult({ iam, taskDefinition }: PermissionContext): Promise<CheckResult> {
+async function taskRoleResult(
+  { taskDefinition }: PermissionContext,
+  simulator: Simulator,
+): Promise<CheckResult> {
   const role = taskDefinition?.taskRoleArn;
   if (!role) {
     const why = taskDefinition ? 'The task has no task role.' : 'The task definition was not read.';
     return skip('TASK_ROLE_MISSING_SSMMESSAGES', 'Task role permissions', why);
   }
-  return checkTaskRolePermissions(await simulate(iam, role, SSMMESSAGES_ACTIONS));
+  return checkTaskRolePermissions(await simulator.simulate(role, SSMMESSAGES_ACTIONS));
 }
 
-async function loggingResult(context: PermissionContext): Promise<CheckResult> {
-  const { iam, cluster, task, taskDefinition, region } = context;
+async function loggingResult(
+  context: PermissionContext,
+  simulator: Simulator,
+): Promise<CheckResult> {
+  const { cluster, task, taskDefinition, region } = context;
   const needs = loggingNeeds(cluster, region, accountOf(task));
   const role = taskDefinition?.taskRoleArn;
   if (!needs || !role) return checkSessionLogging(cluster, needs, undefined);
   return checkSessionLogging(
     cluster,
     needs,
-    await simulate(iam, role, needs.actions, needs.resources),
+    await simulator.simulate(role, needs.actions, needs.resources),
   );
 }
 
-async function callerResult(context: PermissionContext): Promise<CheckResult> {
-  const { iam, cluster, task, caller, region } = context;
+async function callerResult(
+  context: PermissionContext,
+  simulator: Simulator,
+): Promise<CheckResult> {
+  const { cluster, task, caller, region } = context;
   if (!caller) {
     return skip(
       'START_SESSION_DENIED',
@@ -66,10 +82,10 @@ async function callerResult(context: PermissionContext): Promise<CheckResult> {
     cluster: cluster.clusterName ?? '',
     taskArn: task.taskArn ?? '',
   };
-  const principal = await principalForCaller(iam, caller.arn);
+  const principal = await simulator.principalForCaller(caller.arn);
   const [start, execute] = await Promise.all([
-    simulate(iam, principal, ['ssm:StartSession'], startSessionResources(resources)),
-    simulate(iam, principal, ['ecs:ExecuteCommand'], [resources.taskArn]),
+    simulator.simulate(principal, ['ssm:StartSession'], startSessionResources(resources)),
+    simulator.simulate(principal, ['ecs:ExecuteCommand'], [resources.taskArn]),
   ]);
   return checkCallerPermissions(start, execute, resources);
 }

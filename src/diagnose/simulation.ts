@@ -45,6 +45,57 @@ export async function simulate(
   }
 }
 
+/** Asks the simulator; the runner asks IAM each time, the tree through a cache. */
+export interface Simulator {
+  simulate(principal: string, actions: string[], resources?: string[]): Promise<Simulation>;
+  principalForCaller(callerArn: string): Promise<string>;
+}
+
+export function directSimulator(iam: IAMClient): Simulator {
+  return {
+    simulate: (principal, actions, resources) => simulate(iam, principal, actions, resources),
+    principalForCaller: (callerArn) => principalForCaller(iam, callerArn),
+  };
+}
+
+/**
+ * A simulator that remembers each answer for `maxAgeMs`. Once IAM refuses the caller the
+ * simulation itself, it stops asking for that long: every later answer is the same "unchecked".
+ */
+export function cachedSimulator(iam: IAMClient, maxAgeMs: number, clock = Date.now): Simulator {
+  const answers = new Map<string, { at: number; value: Promise<Simulation> }>();
+  const principals = new Map<string, { at: number; value: Promise<string> }>();
+  let refused: { at: number; reason: string } | undefined;
+  const fresh = <T>(entry: { at: number; value: T } | undefined) =>
+    entry && clock() - entry.at <= maxAgeMs ? entry.value : undefined;
+  return {
+    simulate: async (principal, actions, resources = ['*']) => {
+      if (refused && clock() - refused.at <= maxAgeMs) {
+        return { status: 'unchecked', principal, reason: refused.reason };
+      }
+      const key = JSON.stringify([principal, actions, resources]);
+      let value = fresh(answers.get(key));
+      if (!value) {
+        value = simulate(iam, principal, actions, resources);
+        answers.set(key, { at: clock(), value });
+      }
+      const answer = await value;
+      if (answer.status === 'unchecked' && answer.reason === MAY_NOT_SIMULATE) {
+        refused = { at: clock(), reason: answer.reason };
+      }
+      return answer;
+    },
+    principalForCaller: (callerArn) => {
+      let value = fresh(principals.get(callerArn));
+      if (!value) {
+        value = principalForCaller(iam, callerArn);
+        principals.set(callerArn, { at: clock(), value });
+      }
+      return value;
+    },
+  };
+}
+
 /** The actions among `actions` that were denied on any resource. */
 export function deniedActions(simulation: Simulation, actions: string[]): string[] {
   if (simulation.status !== 'checked') return [];
@@ -69,10 +120,12 @@ export async function principalForCaller(iam: IAMClient, callerArn: string): Pro
   return `arn:${partition}:iam::${account}:role/${roleName}`;
 }
 
+const MAY_NOT_SIMULATE = 'your identity may not call iam:SimulatePrincipalPolicy';
+
 function uncheckedReason(error: unknown): string {
   const name = (error as Error).name ?? 'Error';
   if (name === 'AccessDenied' || name === 'AccessDeniedException') {
-    return 'your identity may not call iam:SimulatePrincipalPolicy';
+    return MAY_NOT_SIMULATE;
   }
   if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') {
     return 'IAM does not know that principal';

@@ -1,13 +1,18 @@
 // What Diagnose Connection works on and what it offers afterwards, as plain data: the target of
-// a task or container row (or of a request from the quick picks), and the fixes the results
-// carry, each once. Pure, so plain-node tests read the same decisions the command makes.
+// a task or container row, of a recent connection, or of a request from the quick picks; where
+// its results are kept for the tree; and the fixes the results carry, each once. Pure, so
+// plain-node tests read the same decisions the command makes.
+
+import type { Task } from '@aws-sdk/client-ecs';
 
 import { parseTargetSpec } from '../aws/resolveTarget.js';
 import type { ConnectRequest } from '../connect/connectPlan.js';
 import type { CheckResult, FixAction } from '../diagnose/checkResult.js';
 import type { DiagnoseTarget } from '../diagnose/diagnose.js';
 import { shortTaskId } from './presentation.js';
-import type { EcsNode, Scope } from './nodes.js';
+import type { FindingsKey } from './findings.js';
+import { lastSegment, scopeLabel, type EcsNode, type Scope } from './nodes.js';
+import { formatAge } from './presentation.js';
 
 export interface DiagnosePlan {
   scope: Scope;
@@ -66,4 +71,67 @@ export function fixOffers(results: CheckResult[]): FixOffer[] {
     offers.set(title, { title, action });
   }
   return [...offers.values()];
+}
+
+/**
+ * Where a diagnosis of `plan` that looked at `task` is kept for the tree: under the container it
+ * probed (the one named, else the task's first, as the runner does).
+ */
+export function findingsKeyFor(plan: DiagnosePlan, task: Task): FindingsKey {
+  return {
+    scope: plan.scope,
+    cluster: plan.target.cluster,
+    taskId: lastSegment(task.taskArn ?? ''),
+    container: plan.target.container ?? task.containers?.[0]?.name,
+  };
+}
+
+/** A connection this editor opened, as the connection history keeps it. */
+export interface RecentConnection {
+  alias: string;
+  request: ConnectRequest;
+  /** Epoch milliseconds. */
+  openedAt: number;
+}
+
+export interface DiagnoseChoice {
+  label: string;
+  description?: string;
+  detail?: string;
+  /** Absent for the choice that picks a target step by step. */
+  plan?: DiagnosePlan;
+}
+
+const MAX_RECENT = 5;
+
+/**
+ * The palette's first step: this window's connection, then the last ones this editor opened,
+ * newest first, then picking a target step by step. Empty when there is nothing recent, so the
+ * command goes straight to the picks.
+ */
+export function diagnoseChoices(
+  recent: RecentConnection[],
+  currentAlias: string | undefined,
+  now = Date.now(),
+): DiagnoseChoice[] {
+  if (recent.length === 0) return [];
+  const current = recent.filter((r) => r.alias === currentAlias);
+  const others = recent
+    .filter((r) => r.alias !== currentAlias)
+    .sort((a, b) => b.openedAt - a.openedAt);
+  const choices = [...current, ...others].slice(0, MAX_RECENT).map((connection) => {
+    const { request } = connection;
+    const where = `cluster ${request.cluster} · ${scopeLabel(request.scope)}`;
+    const when =
+      connection.alias === currentAlias
+        ? 'This window'
+        : `Connected ${formatAge(now - connection.openedAt)} ago`;
+    return {
+      label: `$(${connection.alias === currentAlias ? 'remote' : 'history'}) ${request.container} in ${request.target}`,
+      description: where,
+      detail: `${when} · ${connection.alias}`,
+      plan: diagnosePlanForRequest(request),
+    };
+  });
+  return [...choices, { label: '$(list-tree) Choose a container…' }];
 }

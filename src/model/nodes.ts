@@ -15,6 +15,8 @@ export interface ClusterSummary {
   status: string;
   runningTasks: number;
   activeServices: number;
+  /** What the checks of its ECS Exec configuration found wrong (a KMS key). */
+  problems?: CheckResult[];
 }
 
 export interface ServiceSummary {
@@ -34,8 +36,17 @@ export interface ContainerSummary {
   /** The ExecuteCommandAgent's lastStatus; undefined when the task reports no agent. */
   agentStatus?: string;
   agentReason?: string;
-  /** What the connection checks found wrong for this container (fail and warn), when checked. */
+  /** What the connection checks found wrong for this container (fail and warn, and unknown
+   * from the deeper checks), when checked. */
   problems?: CheckResult[];
+  /** Where the newest earlier finding among `problems` came from. */
+  foundBy?: FoundBy;
+}
+
+export interface FoundBy {
+  source: string;
+  /** Epoch milliseconds. */
+  at: number;
 }
 
 export interface TaskSummary {
@@ -53,8 +64,10 @@ export interface TaskSummary {
   serviceName?: string;
   stoppedReason?: string;
   containers: ContainerSummary[];
-  /** What the connection checks found wrong for the task (fail and warn), when checked. */
+  /** What the connection checks found wrong for the task (fail and warn, and unknown from the
+   * deeper checks), when checked. */
   problems?: CheckResult[];
+  foundBy?: FoundBy;
 }
 
 interface Base {
@@ -111,6 +124,8 @@ export interface ErrorNode extends Base {
 export interface EmptyNode extends Base {
   kind: 'empty';
   what: string;
+  /** When being empty is itself the problem (a region with no clusters): the check and fix. */
+  problem?: CheckResult;
 }
 
 /** Credentials are missing or expired for a scope; the row runs the sign-in or profile command. */
@@ -120,6 +135,8 @@ export interface CredentialsNode extends InScope {
   message: string;
   /** The exact command that signs in again, when one exists (SSO). */
   signInCommand?: string;
+  /** The same failure as the connection checks name it: code, sentence and fix. */
+  check?: CheckResult;
 }
 
 export type ResourceNode =

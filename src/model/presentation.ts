@@ -3,7 +3,7 @@
 
 import { containerExecState, taskExecState } from './execState.js';
 import type { CheckResult } from '../diagnose/checkResult.js';
-import { scopeLabel, type EcsNode, type TaskSummary } from './nodes.js';
+import { scopeLabel, type EcsNode, type FoundBy, type TaskSummary } from './nodes.js';
 import { rowProblem } from './taskProblems.js';
 
 export interface RowText {
@@ -21,12 +21,15 @@ export function rowText(node: EcsNode, now = Date.now()): RowText {
     case 'scope':
       return { label: scopeLabel(node.scope), icon: 'account', expandable: true };
     case 'cluster':
-      return {
-        label: node.cluster.name,
-        description: `${node.cluster.runningTasks} running`,
-        icon: 'server-environment',
-        expandable: true,
-      };
+      return marked(
+        {
+          label: node.cluster.name,
+          description: `${node.cluster.runningTasks} running`,
+          icon: 'server-environment',
+          expandable: true,
+        },
+        node.cluster.problems,
+      );
     case 'service':
       return {
         label: node.service.name,
@@ -43,7 +46,10 @@ export function rowText(node: EcsNode, now = Date.now()): RowText {
     case 'error':
       return { label: node.what, icon: 'error', iconColor: 'errorForeground', expandable: false };
     case 'empty':
-      return { label: node.what, icon: 'info', expandable: false };
+      return marked(
+        { label: node.what, icon: 'info', expandable: false },
+        node.problem && [node.problem],
+      );
     case 'credentials':
       return {
         label: node.signInCommand ? 'Sign in to AWS' : 'Select an AWS profile',
@@ -94,11 +100,21 @@ function marked(row: RowText, found: CheckResult[] | undefined): RowText {
   return { ...row, icon: 'warning', iconColor: color, description };
 }
 
-/** Tooltip lines for each problem: what was found and the fix. */
-function problemLines(found: CheckResult[] | undefined): string[] {
-  return (found ?? []).map(
-    (p) => `⚠ **${p.title}** (${p.code}): ${p.message}${p.fix ? ` Fix: ${p.fix}` : ''}`,
-  );
+/** Tooltip lines for each problem: what was found and the fix; "?" for what could not be
+ * checked. Then where earlier findings came from. */
+function problemLines(
+  found: CheckResult[] | undefined,
+  foundBy?: FoundBy,
+  now = Date.now(),
+): string[] {
+  const lines = (found ?? []).map((p) => {
+    const mark = p.outcome === 'unknown' ? '?' : '⚠';
+    return `${mark} **${p.title}** (${p.code}): ${p.message}${p.fix ? ` Fix: ${p.fix}` : ''}`;
+  });
+  if (foundBy) {
+    lines.push(`_Some of this was found by ${foundBy.source} ${formatAge(now - foundBy.at)} ago._`);
+  }
+  return lines;
 }
 
 /** Markdown for the tooltip; plain lines, values in backticks. */
@@ -119,6 +135,7 @@ function tooltipLines(node: EcsNode, now: number): string[] {
         `**Cluster ${node.cluster.name}**`,
         `Status: ${node.cluster.status}`,
         `${node.cluster.activeServices} services, ${node.cluster.runningTasks} running tasks`,
+        ...problemLines(node.cluster.problems),
       ];
     case 'service':
       return [
@@ -137,14 +154,17 @@ function tooltipLines(node: EcsNode, now: number): string[] {
         `Status: ${node.container.lastStatus}`,
         `Exec agent: ${node.container.agentStatus ?? 'none'}`,
         containerExecState(node.task, node.container).detail,
-        ...problemLines(node.container.problems),
+        ...problemLines(node.container.problems, node.container.foundBy, now),
       ];
     case 'error':
       return [`**${node.what}**`, `${node.code}: ${node.message}`, 'Click to open the log.'];
     case 'empty':
-      return [node.what];
+      return [node.what, ...problemLines(node.problem && [node.problem])];
     case 'credentials':
-      return [node.message, node.signInCommand ? `Click to run \`${node.signInCommand}\`.` : ''];
+      return [
+        ...(node.check ? problemLines([node.check]) : [node.message]),
+        node.signInCommand ? `Click to run \`${node.signInCommand}\`.` : '',
+      ];
   }
 }
 
@@ -156,7 +176,7 @@ function taskTooltip(task: TaskSummary, now: number): string[] {
     task.startedAt ? `Started ${formatAge(now - task.startedAt)} ago` : 'Not started',
     task.launchType ? `Launch type: ${task.launchType}` : '',
     taskExecState(task).detail,
-    ...problemLines(task.problems),
+    ...problemLines(task.problems, task.foundBy, now),
   ].filter((line) => line !== '');
 }
 

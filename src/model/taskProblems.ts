@@ -1,8 +1,11 @@
 // The connection checks for the rows the tree draws: checkTask on what DescribeTasks said, with
-// the task definition (read once per definition) and the service. Rows keep only the problems.
+// the task definition (read once per definition), the service and the EC2 container instance,
+// merged with what the deeper checks and earlier diagnoses found. Rows keep only the problems.
 
 import {
+  DescribeContainerInstancesCommand,
   DescribeTaskDefinitionCommand,
+  type ContainerInstance,
   type ECSClient,
   type Service,
   type Task,
@@ -10,45 +13,96 @@ import {
 } from '@aws-sdk/client-ecs';
 
 import { checkTask } from '../diagnose/checkTask.js';
-import { problems, type CheckResult } from '../diagnose/checkResult.js';
+import type { CheckResult } from '../diagnose/checkResult.js';
+import type { Finding } from './findings.js';
 import type { TaskSummary } from './nodes.js';
 
-/** Adds the problems of the task and of each container to its summary. */
-export function withProblems(
-  summary: TaskSummary,
-  task: Task,
-  taskDefinition: TaskDefinition | undefined,
-  service?: Service,
-): TaskSummary {
+export interface RowFacts {
+  taskDefinition?: TaskDefinition;
+  service?: Service;
+  containerInstance?: ContainerInstance;
+  /** What the deeper checks (cluster configuration, IAM simulation) found for the task. */
+  deep?: CheckResult[];
+  /** What Diagnose Connection or a failed Connect found, for the task and per container. */
+  found?: { task: Finding[]; container(name: string): Finding[] };
+}
+
+/**
+ * Adds what the checks found to a task's summary and to each container's: checkTask on what
+ * ECS said now comes first, then the deeper checks, then earlier findings. A code seen once is
+ * not taken again, so a finding that checkTask now passes is dropped.
+ */
+export function withProblems(summary: TaskSummary, task: Task, facts: RowFacts): TaskSummary {
+  const { taskDefinition, service, containerInstance } = facts;
+  const context = { service, containerInstance };
+  const taskFound = facts.found?.task ?? [];
   return {
     ...summary,
-    problems: problems(checkTask(task, taskDefinition, { service })),
-    containers: summary.containers.map((container) => ({
-      ...container,
-      problems: problems(checkTask(task, taskDefinition, { service, container: container.name })),
-    })),
+    problems: merged(checkTask(task, taskDefinition, context), facts.deep, taskFound),
+    foundBy: newest(taskFound),
+    containers: summary.containers.map((container) => {
+      const containerFound = facts.found?.container(container.name) ?? [];
+      const live = checkTask(task, taskDefinition, { ...context, container: container.name });
+      return {
+        ...container,
+        problems: merged(live, facts.deep, containerFound),
+        foundBy: newest(containerFound),
+      };
+    }),
   };
+}
+
+function merged(
+  live: CheckResult[],
+  deep: CheckResult[] | undefined,
+  found: Finding[],
+): CheckResult[] {
+  const seen = new Set(live.map((r) => r.code));
+  const kept = live.filter((r) => r.outcome === 'fail' || r.outcome === 'warn');
+  const later = [...(deep ?? []), ...found.flatMap((f) => f.results)];
+  for (const result of later) {
+    if (seen.has(result.code)) continue;
+    seen.add(result.code);
+    if (result.outcome !== 'pass' && result.outcome !== 'skip') kept.push(result);
+  }
+  return kept;
+}
+
+function newest(found: Finding[]): Pick<Finding, 'source' | 'at'> | undefined {
+  const latest = [...found].sort((a, b) => b.at - a.at)[0];
+  return latest && { source: latest.source, at: latest.at };
 }
 
 /**
  * The problem a row shows: a failure before a warning. INIT_PROCESS_OFF never stops a
- * connection, so it stays in the tooltip and does not mark the row.
+ * connection, and "could not check" is no finding, so neither marks the row; both stay in the
+ * tooltip.
  */
 export function rowProblem(found: CheckResult[] | undefined): CheckResult | undefined {
-  const marking = (found ?? []).filter((p) => p.code !== 'INIT_PROCESS_OFF');
+  const marking = (found ?? []).filter(
+    (p) => p.code !== 'INIT_PROCESS_OFF' && (p.outcome === 'fail' || p.outcome === 'warn'),
+  );
   return marking.find((p) => p.outcome === 'fail') ?? marking[0];
 }
 
-/** The task definitions of these tasks, each read once; one that cannot be read is left out. */
+/**
+ * The task definitions of these tasks, each read once: from `cache` when it holds one (a
+ * registered revision never changes), else from ECS. One that cannot be read is left out.
+ */
 export async function readDefinitions(
   ecs: ECSClient,
   tasks: Task[],
+  cache?: Map<string, TaskDefinition>,
+  cachePrefix = '',
 ): Promise<Map<string, TaskDefinition>> {
   const arns = [...new Set(tasks.map((t) => t.taskDefinitionArn ?? '').filter(Boolean))];
   const read = await Promise.all(
     arns.map(async (arn) => {
+      const cached = cache?.get(`${cachePrefix}|${arn}`);
+      if (cached) return [arn, cached] as const;
       try {
         const reply = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
+        if (reply.taskDefinition) cache?.set(`${cachePrefix}|${arn}`, reply.taskDefinition);
         return [arn, reply.taskDefinition] as const;
       } catch {
         return [arn, undefined] as const;
@@ -57,5 +111,31 @@ export async function readDefinitions(
   );
   const found = new Map<string, TaskDefinition>();
   for (const [arn, definition] of read) if (definition) found.set(arn, definition);
+  return found;
+}
+
+const DESCRIBE_INSTANCES_BATCH = 100;
+
+/** The EC2 container instances these tasks run on (for the agent version), in batches of 100. */
+export async function readContainerInstances(
+  ecs: ECSClient,
+  cluster: string,
+  tasks: Task[],
+): Promise<Map<string, ContainerInstance>> {
+  const arns = [...new Set(tasks.map((t) => t.containerInstanceArn ?? '').filter(Boolean))];
+  const found = new Map<string, ContainerInstance>();
+  for (let i = 0; i < arns.length; i += DESCRIBE_INSTANCES_BATCH) {
+    const batch = arns.slice(i, i + DESCRIBE_INSTANCES_BATCH);
+    try {
+      const reply = await ecs.send(
+        new DescribeContainerInstancesCommand({ cluster, containerInstances: batch }),
+      );
+      for (const instance of reply.containerInstances ?? []) {
+        if (instance.containerInstanceArn) found.set(instance.containerInstanceArn, instance);
+      }
+    } catch {
+      // Without the instance the agent-version check says it was not checked.
+    }
+  }
   return found;
 }

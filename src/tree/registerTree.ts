@@ -12,6 +12,7 @@ import { EcsTreeProvider } from './ecsTreeProvider.js';
 export const VIEW_ID = 'ecsRemote.tree';
 
 export interface EcsTree {
+  model: EcsTreeModel;
   provider: EcsTreeProvider;
   view: vscode.TreeView<EcsNode>;
 }
@@ -22,20 +23,30 @@ export function registerTree(services: Services): EcsTree {
     clients: (scope) => services.clients(scope),
     forget: (scope) => services.forget(scope),
     log: services.log,
+    findings: services.findings,
+    deepChecks: () => services.settings().checkPermissionsInTree,
+    changed: (node) => provider.refresh(node),
   });
   const provider = new EcsTreeProvider(model);
+  // A new finding can be on any expanded task: draw the tree again (the listings are cheap).
+  const stopFindings = services.findings.onChange(() => provider.refresh());
   const view = vscode.window.createTreeView(VIEW_ID, {
     treeDataProvider: provider,
     showCollapseAll: true,
   });
   const onSettings = vscode.workspace.onDidChangeConfiguration((event) => {
     if (event.affectsConfiguration('ecsRemote.connections')) provider.refresh();
+    if (event.affectsConfiguration('ecsRemote.checkPermissionsInTree')) {
+      model.forgetChecks();
+      provider.refresh();
+    }
   });
   services.context.subscriptions.push(
     provider,
     view,
     onSettings,
+    { dispose: stopFindings },
     autoRefresh(view, provider, () => services.settings().autoRefreshSeconds),
   );
-  return { provider, view };
+  return { model, provider, view };
 }

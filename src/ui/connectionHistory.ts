@@ -45,6 +45,11 @@ export function findConnection(state: vscode.Memento, alias: string): Connection
   return state.get<ConnectionRecord[]>(HISTORY_KEY, []).find((entry) => entry.alias === alias);
 }
 
+/** Every connection kept, newest first. */
+export function recentConnections(state: vscode.Memento): ConnectionRecord[] {
+  return state.get<ConnectionRecord[]>(HISTORY_KEY, []);
+}
+
 export function lastConnection(state: vscode.Memento): ConnectionRecord | undefined {
   const alias = state.get<string>(LAST_KEY);
   return alias ? findConnection(state, alias) : undefined;

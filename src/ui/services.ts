@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { createClients, type AwsClients } from '../aws/clients.js';
 import { listProfiles } from '../connect/awsProfiles.js';
 import { installLauncher } from '../connect/launcher.js';
+import { Findings } from '../model/findings.js';
 import { scopeId, type Scope } from '../model/nodes.js';
 import { hostPlatform, type ProxyLauncher } from '../ssh/index.js';
 import type { Log } from './log.js';
@@ -16,6 +17,8 @@ export class Services {
   private readonly clientCache = new Map<string, AwsClients>();
   private defaultScope: Scope | undefined;
   private launcherReady: Promise<ProxyLauncher> | undefined;
+  /** What Diagnose Connection and failed Connects found; the tree shows it on the rows. */
+  readonly findings = new Findings();
 
   constructor(
     readonly context: vscode.ExtensionContext,

@@ -20,6 +20,8 @@ export interface Settings {
   /** Folder to open in the container; empty opens an empty remote window. */
   remoteFolder: string;
   autoRefreshSeconds: number;
+  /** Run the IAM simulation for the tasks the tree lists. */
+  checkPermissionsInTree: boolean;
   /** Remote-SSH's `remote.SSH.configFile`, else ~/.ssh/config. */
   sshConfigFile: string;
 }
@@ -34,6 +36,7 @@ export function readSettings(): Settings {
     loginUser: config.get<string>('loginUser') || 'root',
     remoteFolder: config.get<string>('remoteFolder') ?? '',
     autoRefreshSeconds: Math.max(0, config.get<number>('autoRefreshSeconds') ?? 60),
+    checkPermissionsInTree: config.get<boolean>('checkPermissionsInTree') ?? true,
     sshConfigFile: expandHome(remoteSsh || defaultConfigPath()),
   };
 }
