@@ -1,6 +1,7 @@
 // The bootstrap's error codes, in real emulated containers (network namespaces with a Debian
 // root): each way a container cannot get sshd, set up for real, then named with its fix by the
-// runner's probe, by `ecs-ssh doctor`, and by the proxy's one error line.
+// runner's probe, by the tree's rows once diagnosed, by `ecs-ssh doctor`, and by the proxy's one
+// error line.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,7 +11,14 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { parseTargetSpec } from '../src/aws/resolveTarget.js';
+import type { Task } from '@aws-sdk/client-ecs';
+
 import { diagnose } from '../src/diagnose/index.js';
+import { diagnosePlanForNode, findingsKeyFor } from '../src/model/diagnosePlan.js';
+import { Findings } from '../src/model/findings.js';
+import type { EcsNode } from '../src/model/nodes.js';
+import { rowText, tooltipText } from '../src/model/presentation.js';
+import { EcsTreeModel } from '../src/model/treeModel.js';
 import { runCommand } from '../src/ssm/connect.js';
 import { SsmSessions } from '../src/ssm/ssmSessions.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
@@ -129,6 +137,29 @@ async function withContainer(
   }
 }
 
+function treeModel(emulator: Emulator, findings: Findings): EcsTreeModel {
+  const clients = emulatorClients(emulator.endpoint);
+  return new EcsTreeModel({
+    scopes: () => [{ region: 'eu-west-1' }],
+    clients: () => clients,
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    findings,
+    deepChecks: () => false,
+  });
+}
+
+/** Container "app" of the task, under the cluster's "Standalone tasks", as the tree lists it. */
+async function containerRow(tree: EcsTreeModel): Promise<EcsNode> {
+  const [scope] = await tree.children();
+  const cluster = (await tree.children(scope)).find((n) => n.kind === 'cluster');
+  const standalone = (await tree.children(cluster)).find((n) => n.kind === 'standalone');
+  const [task] = await tree.children(standalone);
+  assert.equal(task.kind, 'task');
+  const [container] = await tree.children(task);
+  assert.equal(container.kind === 'container' && container.container.name, 'app');
+  return container;
+}
+
 async function setUp(emulator: Emulator, command: string): Promise<void> {
   const task = emulator.ecs?.state.findTask(CLUSTER, TASK) ?? assert.fail('no task');
   const target = `ecs:${CLUSTER}_${TASK}_${task.containers[0].runtimeId}`;
@@ -137,12 +168,18 @@ async function setUp(emulator: Emulator, command: string): Promise<void> {
 }
 
 for (const cause of CAUSES) {
-  test(`BOOTSTRAP_${cause.code} (${cause.what}): runner, doctor and proxy name it with the fix`, async () => {
+  test(`BOOTSTRAP_${cause.code} (${cause.what}): runner, tree, doctor and proxy name it with the fix`, async () => {
     await withContainer(cause, async (emulator) => {
-      const results = await diagnose(
-        { cluster: CLUSTER, target: parseTargetSpec(TASK), container: 'app' },
-        { clients: emulatorClients(emulator.endpoint) },
-      );
+      const findings = new Findings();
+      const tree = treeModel(emulator, findings);
+      const container = await containerRow(tree);
+      // What Diagnose Connection does for the container row: run the checks, keep the results.
+      const plan = diagnosePlanForNode(container) ?? assert.fail('no plan');
+      let checked: Task | undefined;
+      const results = await diagnose(plan.target, {
+        clients: emulatorClients(emulator.endpoint),
+        onTask: (task) => (checked = task),
+      });
       const found = results.find((r) => r.code === `BOOTSTRAP_${cause.code}`);
       assert.equal(found?.outcome, 'fail', JSON.stringify(results));
       assert.match(
@@ -150,6 +187,20 @@ for (const cause of CAUSES) {
         new RegExp(`^Starting sshd in container "app" failed: ${cause.message.source}`),
       );
       assert.match(found.fix ?? '', cause.fix);
+
+      // The tree's rows name it too, once diagnosed.
+      findings.record(
+        findingsKeyFor(plan, checked ?? assert.fail('no task')),
+        results,
+        'Diagnose Connection',
+      );
+      const row = await containerRow(tree);
+      assert.equal(rowText(row).icon, 'warning');
+      assert.match(rowText(row).description ?? '', /· sshd in the container: fail$/);
+      assert.ok(
+        tooltipText(row).includes(`(BOOTSTRAP_${cause.code}): ${found.message} Fix: ${found.fix}`),
+        tooltipText(row),
+      );
 
       const doctor = await runProcess(
         process.execPath,

@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { parseTargetSpec } from '../src/aws/resolveTarget.js';
+import { createClients } from '../src/aws/clients.js';
 import { diagnose, type CheckResult } from '../src/diagnose/index.js';
+import type { EcsNode } from '../src/model/nodes.js';
+import { rowText, tooltipText } from '../src/model/presentation.js';
+import { EcsTreeModel } from '../src/model/treeModel.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
 import { emulatorEnv } from './support/awsEnv.js';
 import { cannedRuntime, CLUSTER, healthyWorld } from './support/diagnoseWorlds.js';
@@ -73,21 +77,38 @@ function envFor(kind: EnvCase): Record<string, string> {
   return { ...env, HOME: home, AWS_CONFIG_FILE: join(home, '.aws', 'config') };
 }
 
-/** The runner in this process, with exactly the environment a child would get. */
-async function runInProcess(
-  kind: EnvCase,
-  profile?: string,
-  cluster = CLUSTER,
-): Promise<CheckResult[]> {
+/** `body` in this process, with exactly the AWS environment a child would get. */
+async function inEnvironment<T>(kind: EnvCase, body: () => Promise<T>): Promise<T> {
   const saved = { ...process.env };
   for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
   Object.assign(process.env, envFor(kind));
   try {
-    return await diagnose({ profile, cluster, target: parseTargetSpec('service/web') });
+    return await body();
   } finally {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
   }
+}
+
+/** The runner in this process. */
+function runInProcess(kind: EnvCase, profile?: string, cluster = CLUSTER): Promise<CheckResult[]> {
+  return inEnvironment(kind, () =>
+    diagnose({ profile, cluster, target: parseTargetSpec('service/web') }),
+  );
+}
+
+/** The tree model's rows under the profile's top row, with the clients the editor makes. */
+function treeRows(kind: EnvCase, profile?: string): Promise<EcsNode[]> {
+  return inEnvironment(kind, async () => {
+    const scope = { profile, region: 'eu-west-1' };
+    const tree = new EcsTreeModel({
+      scopes: () => [scope],
+      clients: (s) => createClients(s),
+      log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    });
+    const [top] = await tree.children();
+    return tree.children(top);
+  });
 }
 
 function runChild(
@@ -147,6 +168,29 @@ test('SSO_EXPIRED through the runner: the exact sign-in command as the fix and a
     profile: 'dev',
   });
   assert.equal(emulator.apiCalls.length, 0, 'no request went out');
+});
+
+test('NO_CREDENTIALS and SSO_EXPIRED through the tree: the row names the check and its fix', async () => {
+  const before = emulator.apiCalls.length;
+  const [none] = await treeRows('no credentials');
+  assert.equal(none.kind, 'credentials');
+  assert.equal(none.kind === 'credentials' && none.check?.code, 'NO_CREDENTIALS');
+  assert.match(
+    tooltipText(none),
+    /^⚠ \*\*AWS credentials\*\* \(NO_CREDENTIALS\): No usable AWS credentials for the default credentials: Could not load credentials from any providers\. Fix: Configure credentials/,
+  );
+  assert.equal(rowText(none).label, 'Select an AWS profile');
+
+  const [sso] = await treeRows('expired SSO', 'dev');
+  assert.equal(sso.kind === 'credentials' && sso.check?.code, 'SSO_EXPIRED');
+  const tooltip = tooltipText(sso);
+  assert.match(
+    tooltip,
+    /\(SSO_EXPIRED\): The SSO session of profile "dev" has expired or is missing\. Fix: Run "aws sso login --profile dev", then try again\./,
+  );
+  assert.match(tooltip, /Click to run `aws sso login --profile dev`\./);
+  assert.equal(rowText(sso).label, 'Sign in to AWS');
+  assert.equal(emulator.apiCalls.length, before, 'no request went out');
 });
 
 test('NO_CREDENTIALS and SSO_EXPIRED through ecs-ssh doctor: named with the fix, exit 1', async () => {
