@@ -59,7 +59,11 @@ test('ssh -F on the config Connect wrote reaches the container', async () => {
 test('the extension log records connects and failures but no credential, token or key', () => {
   const log = extensionLog(server.userDataDir);
   assert.match(log, /Connect to .* window opened after \d+ ms/);
-  assert.match(log, /AGENT_NOT_RUNNING/);
+  // A failed Connect is explained by the connection checks: the failed check and its fix.
+  assert.match(
+    log,
+    /ecsRemote\.connect failed: AGENT_STOPPED: The ECS Exec agent in container "job" is STOPPED \(ExecuteCommandAgent process exited with exit code: 1\)\. Fix: Likely causes: /,
+  );
   for (const secret of [FAKE_SECRET_KEY, FAKE_SESSION_TOKEN, 'PRIVATE KEY', '/v1/data-channel/']) {
     assert.ok(!log.includes(secret), `the log holds "${secret.slice(0, 12)}…"`);
   }

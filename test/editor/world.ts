@@ -39,7 +39,9 @@ export function editorWorld(real: boolean): World {
               id: TOOLS_TASK,
               taskDefinition: 'tools:1',
               enableExecuteCommand: true,
-              containers: [{ name: 'shell', image: 'debian:bookworm' }],
+              // ECS reports its agent RUNNING, but Session Manager cannot reach it: only Diagnose
+              // Connection's probe finds that out.
+              containers: [{ name: 'shell', image: 'debian:bookworm', agentConnected: false }],
             },
             {
               id: BROKEN_TASK,

@@ -186,6 +186,52 @@ describe('ECS Remote SSH in a real extension host', () => {
     assert.equal(opened.uri.scheme, 'untitled');
   });
 
+  it('Diagnose Connection on a container Session Manager cannot reach: the report names it, then its row does', async () => {
+    const shellRow = async () => {
+      const scope = await child(api, undefined, 'default · eu-west-1');
+      const standalone = await child(
+        api,
+        (await child(api, scope.node, 'demo')).node,
+        'Standalone tasks',
+      );
+      return child(api, (await child(api, standalone.node, 'a1b2c3d4')).node, 'shell');
+    };
+    const before = await shellRow();
+    assert.doesNotMatch(
+      String(before.item.description),
+      /fail$/,
+      'ECS alone says nothing is wrong',
+    );
+    const report = await vscode.commands.executeCommand<string>('ecsRemote.diagnose', before.node);
+    assert.match(report, /^# Why can't I connect: shell in task a1b2c3d4\?/);
+    assert.match(report, /\(`TARGET_NOT_CONNECTED`\)/);
+
+    const after = await shellRow();
+    assert.match(String(after.item.description), / · Session to the container: fail$/);
+    const tooltip = markdown(
+      (await api.tree.resolveTreeItem?.(after.item, after.node, cancelled()))?.tooltip,
+    );
+    assert.match(
+      tooltip,
+      /\(TARGET_NOT_CONNECTED\): Session Manager cannot reach container "shell" .* Fix: The agent cannot reach Session Manager/,
+    );
+    assert.match(tooltip, /found by Diagnose Connection <1m ago/);
+  });
+
+  it('Diagnose Connection from the palette offers the newest connection first', async () => {
+    const running = vscode.commands.executeCommand<string>('ecsRemote.diagnose');
+    let report: string | undefined;
+    void running.then((value) => (report = value));
+    // The first choice is selected when the quick pick opens; accept it once it is there.
+    for (let i = 0; i < 100 && report === undefined; i++) {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // The newest connection is the one to service "web" (Connect in Current Window above).
+    assert.match(report ?? '', /^# Why can't I connect: app in service\/web\?/);
+    assert.match(report ?? '', /\*\*sshd in the container\*\*: Container "app" has sshd/);
+  });
+
   it('Connect to a container whose exec agent stopped opens nothing', async () => {
     const scope = await child(api, undefined, 'default · eu-west-1');
     const cluster = await child(api, scope.node, 'demo');
