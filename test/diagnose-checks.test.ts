@@ -1,10 +1,16 @@
 // The connection checks as pure functions: checkTask on what ECS returns, which finding explains
-// a failure, the reports, the reading of credential errors and probe output. No AWS, no emulator.
+// a failure, the reports, the reading of credential errors, probe output and IAM's simulation
+// answers. No AWS, no emulator.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import type { Task, TaskDefinition } from '@aws-sdk/client-ecs';
+import type {
+  IAMClient,
+  SimulatePrincipalPolicyCommand,
+  SimulatePrincipalPolicyCommandOutput,
+} from '@aws-sdk/client-iam';
 
 import {
   checkTask,
@@ -20,6 +26,7 @@ import {
 } from '../src/diagnose/index.js';
 import { readProbe } from '../src/diagnose/containerProbe.js';
 import { compareVersions } from '../src/diagnose/result.js';
+import { forResources, simulate } from '../src/diagnose/simulation.js';
 import { ProxyError } from '../src/proxy/proxyError.js';
 
 const ARN = 'arn:aws:ecs:eu-west-1:111122223333';
@@ -278,4 +285,69 @@ test('explainFailure: a bootstrap code needs no AWS call; errors it cannot expla
     await explainFailure(new ProxyError('KEY_UNREADABLE', 'cannot read'), context),
     undefined,
   );
+});
+
+test('the simulation read both ways IAM has answered, over pages, and split per task', async () => {
+  const taskA = 'arn:aws:ecs:eu-west-1:111122223333:task/shop/aaaa';
+  const taskB = 'arn:aws:ecs:eu-west-1:111122223333:task/shop/bbbb';
+  const doc = 'arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession';
+  const pages: SimulatePrincipalPolicyCommandOutput[] = [
+    {
+      $metadata: {},
+      IsTruncated: true,
+      Marker: 'page-2',
+      // Today's form: one result per action, each resource's decision inside.
+      EvaluationResults: [
+        {
+          EvalActionName: 'ssm:StartSession',
+          EvalDecision: 'explicitDeny',
+          EvalResourceName: '*',
+          ResourceSpecificResults: [
+            { EvalResourceName: taskA, EvalResourceDecision: 'allowed' },
+            { EvalResourceName: taskB, EvalResourceDecision: 'explicitDeny' },
+            { EvalResourceName: doc, EvalResourceDecision: 'allowed' },
+          ],
+        },
+      ],
+    },
+    {
+      $metadata: {},
+      IsTruncated: false,
+      // The earlier form: one result per action and resource.
+      EvaluationResults: [
+        { EvalActionName: 'ecs:ExecuteCommand', EvalResourceName: taskA, EvalDecision: 'allowed' },
+        {
+          EvalActionName: 'ecs:ExecuteCommand',
+          EvalResourceName: taskB,
+          EvalDecision: 'implicitDeny',
+        },
+      ],
+    },
+  ];
+  const markers: (string | undefined)[] = [];
+  const iam = {
+    send: async (command: SimulatePrincipalPolicyCommand) => {
+      markers.push(command.input.Marker);
+      return pages.shift();
+    },
+  } as unknown as IAMClient;
+  const simulation = await simulate(iam, 'arn:aws:iam::111122223333:role/dev', ['x'], [taskA]);
+  assert.deepEqual(markers, [undefined, 'page-2']);
+  assert.deepEqual(simulation, {
+    status: 'checked',
+    principal: 'arn:aws:iam::111122223333:role/dev',
+    denied: [
+      { action: 'ssm:StartSession', resource: taskB, decision: 'explicitDeny' },
+      { action: 'ecs:ExecuteCommand', resource: taskB, decision: 'implicitDeny' },
+    ],
+  });
+  const denied = (resources: string[], from = simulation) => {
+    const part = forResources(from, resources);
+    return part.status === 'checked' ? part.denied : assert.fail('unchecked');
+  };
+  assert.deepEqual(denied([taskA, doc]), []);
+  assert.equal(denied([taskB]).length, 2);
+  const anywhere = { action: 'a', resource: '*', decision: 'implicitDeny' };
+  const everywhere = { ...simulation, denied: [anywhere] };
+  assert.deepEqual(denied([taskA], everywhere), [anywhere], 'a denial on "*" concerns every task');
 });

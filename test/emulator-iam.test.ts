@@ -67,7 +67,7 @@ test('STS GetCallerIdentity returns the world caller and account', async () => {
   assert.match(reply.UserId ?? '', /^AROA.*:jane$/);
 });
 
-test('SimulatePrincipalPolicy: allowed, explicit deny and implicit deny, per action and resource', async () => {
+test('SimulatePrincipalPolicy: allowed, explicit deny and implicit deny, per action and per resource', async () => {
   const reply = await clients.iam.send(
     new SimulatePrincipalPolicyCommand({
       PolicySourceArn: TASK_ROLE,
@@ -92,8 +92,13 @@ test('SimulatePrincipalPolicy: allowed, explicit deny and implicit deny, per act
       ResourceArns: [task, 'arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession'],
     }),
   );
+  // As IAM answers today: one result per action with the most restrictive decision, and each
+  // resource's own decision in ResourceSpecificResults.
+  assert.equal(caller.EvaluationResults?.length, 1);
+  const [result] = caller.EvaluationResults ?? [];
+  assert.equal(result.EvalDecision, 'explicitDeny');
   assert.deepEqual(
-    caller.EvaluationResults?.map((r) => [r.EvalResourceName, r.EvalDecision]),
+    result.ResourceSpecificResults?.map((r) => [r.EvalResourceName, r.EvalResourceDecision]),
     [
       [task, 'explicitDeny'],
       ['arn:aws:ssm:eu-west-1::document/AWS-StartSSHSession', 'allowed'],

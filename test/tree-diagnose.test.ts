@@ -23,6 +23,7 @@ import { EcsTreeModel } from '../src/model/treeModel.js';
 import { startEmulator, type Emulator, type World } from './emulator/index.js';
 import { CAUSES, type Cause } from './support/diagnoseCauses.js';
 import {
+  CALLER_POLICY,
   CALLER_ROLE,
   cannedRuntime,
   CLUSTER,
@@ -329,8 +330,14 @@ function callsAfter(emulator: Emulator, start: number): Record<string, number> {
   return counts;
 }
 
-test('the deeper checks: at most 25 tasks per listing, once, and a redraw asks IAM nothing', async () => {
-  const emulator = await startEmulator({ world: manyTasks(30), runtime: cannedRuntime() });
+test('the deeper checks: a few IAM calls per listing for at most MAX_TASKS tasks, and a redraw asks IAM nothing', async () => {
+  const world = manyTasks(MAX_TASKS + 5);
+  // Denied on every task, so each checked row shows its own task's denial.
+  world.iam!.policies![CALLER_ROLE] = [
+    ...CALLER_POLICY,
+    { Effect: 'Deny', Action: 'ssm:StartSession', Resource: `arn:aws:ecs:*:*:task/*` },
+  ];
+  const emulator = await startEmulator({ world, runtime: cannedRuntime() });
   try {
     const clients = emulatorClients(emulator.endpoint);
     const changed: EcsNode[] = [];
@@ -345,9 +352,9 @@ test('the deeper checks: at most 25 tasks per listing, once, and a redraw asks I
     await tree.children(service);
     await tree.idle();
     const first = callsAfter(emulator, start);
-    // Per task: the task role (shared by all 30, asked once), the caller's StartSession and
-    // ExecuteCommand on that task. The caller once, the cluster from the listing.
-    assert.equal(first.SimulatePrincipalPolicy, 1 + 2 * MAX_TASKS, JSON.stringify(first));
+    // The task role (shared by all tasks, asked once), and the caller's StartSession and
+    // ExecuteCommand on all tasks at once. The caller once, the cluster from the listing.
+    assert.equal(first.SimulatePrincipalPolicy, 3, JSON.stringify(first));
     assert.equal(first.GetCallerIdentity, 1);
     assert.equal(first.GetRole, 1);
     assert.equal(first.DescribeClusters, undefined, 'the cluster comes from the listing');
@@ -364,13 +371,20 @@ test('the deeper checks: at most 25 tasks per listing, once, and a redraw asks I
       'only the listing',
     );
     assert.equal(changed.length, 1, 'nothing new, no second redraw');
-    assert.equal(rows.length, 30);
+    assert.equal(rows.length, MAX_TASKS + 5);
+    const denied = rows.filter((row) => {
+      const found = problemsOf(row).find((p) => p.code === 'START_SESSION_DENIED');
+      if (!found || row.kind !== 'task') return false;
+      assert.match(found.message, new RegExp(`on "${row.task.arn}" \\(an explicit deny\\)`));
+      return true;
+    });
+    assert.equal(denied.length, MAX_TASKS, 'the tasks past MAX_TASKS are left to Diagnose');
 
     tree.forgetChecks();
     const manual = emulator.apiCalls.length;
     await tree.children(service);
     await tree.idle();
-    assert.equal(callsAfter(emulator, manual).SimulatePrincipalPolicy, 1 + 2 * MAX_TASKS);
+    assert.equal(callsAfter(emulator, manual).SimulatePrincipalPolicy, 3);
   } finally {
     await emulator.close();
   }
@@ -404,8 +418,8 @@ test('the deeper checks when turned off, and when IAM refuses the simulation', a
     await tree.children(service);
     await tree.idle();
     const calls = callsAfter(emulator, refused).SimulatePrincipalPolicy ?? 0;
-    // The first tasks run side by side; once IAM has refused, no task asks again.
-    assert.ok(calls >= 1 && calls <= 16, `${calls} simulations after a refusal`);
+    // The caller's two questions go out together; once IAM has refused, nothing asks again.
+    assert.equal(calls, 2, `${calls} simulations after a refusal`);
     const [task] = await tree.children(service);
     const unknown = problemsOf(task).find((p) => p.code === 'TASK_ROLE_MISSING_SSMMESSAGES');
     assert.equal(unknown?.outcome, 'unknown');

@@ -12,10 +12,9 @@ import {
   checkCallerPermissions,
   checkTaskRolePermissions,
   startSessionResources,
-  type SessionResources,
 } from './permissionChecks.js';
 import { skip } from './result.js';
-import { directSimulator, type Simulator } from './simulation.js';
+import { directSimulator, forResources, type Simulator } from './simulation.js';
 
 export interface PermissionContext {
   iam: IAMClient;
@@ -30,15 +29,16 @@ export interface PermissionContext {
 
 export async function permissionResults(context: PermissionContext): Promise<CheckResult[]> {
   const simulator = context.simulator ?? directSimulator(context.iam);
-  return Promise.all([
+  const [role, logging, callers] = await Promise.all([
     taskRoleResult(context, simulator),
     loggingResult(context, simulator),
-    callerResult(context, simulator),
+    callerResults({ ...context, tasks: [context.task] }, simulator),
   ]);
+  return [role, logging, callers[0]];
 }
 
-async function taskRoleResult(
-  { taskDefinition }: PermissionContext,
+export async function taskRoleResult(
+  { taskDefinition }: Pick<PermissionContext, 'taskDefinition'>,
   simulator: Simulator,
 ): Promise<CheckResult> {
   const role = taskDefinition?.taskRoleArn;
@@ -49,8 +49,8 @@ async function taskRoleResult(
   return checkTaskRolePermissions(await simulator.simulate(role, SSMMESSAGES_ACTIONS));
 }
 
-async function loggingResult(
-  context: PermissionContext,
+export async function loggingResult(
+  context: Omit<PermissionContext, 'iam'>,
   simulator: Simulator,
 ): Promise<CheckResult> {
   const { cluster, task, taskDefinition, region } = context;
@@ -64,30 +64,51 @@ async function loggingResult(
   );
 }
 
-async function callerResult(
-  context: PermissionContext,
+export interface CallerContext {
+  cluster: Cluster;
+  /** Tasks of that cluster: all are simulated in the same two calls. */
+  tasks: Task[];
+  caller?: Caller;
+  region: string;
+}
+
+/** Your permission to start sessions, for each task in order: two simulations for all tasks. */
+export async function callerResults(
+  context: CallerContext,
   simulator: Simulator,
-): Promise<CheckResult> {
-  const { cluster, task, caller, region } = context;
+): Promise<CheckResult[]> {
+  const { cluster, tasks, caller, region } = context;
   if (!caller) {
-    return skip(
+    const unknown = skip(
       'START_SESSION_DENIED',
       'Your permission to start sessions',
       'The caller is not known.',
     );
+    return tasks.map(() => unknown);
   }
-  const resources: SessionResources = {
+  const each = tasks.map((task) => ({
     region,
     account: accountOf(task),
     cluster: cluster.clusterName ?? '',
     taskArn: task.taskArn ?? '',
-  };
+  }));
   const principal = await simulator.principalForCaller(caller.arn);
+  const everyStart = [...new Set(each.flatMap(startSessionResources))];
   const [start, execute] = await Promise.all([
-    simulator.simulate(principal, ['ssm:StartSession'], startSessionResources(resources)),
-    simulator.simulate(principal, ['ecs:ExecuteCommand'], [resources.taskArn]),
+    simulator.simulate(principal, ['ssm:StartSession'], everyStart),
+    simulator.simulate(
+      principal,
+      ['ecs:ExecuteCommand'],
+      each.map((r) => r.taskArn),
+    ),
   ]);
-  return checkCallerPermissions(start, execute, resources);
+  return each.map((resources) =>
+    checkCallerPermissions(
+      forResources(start, startSessionResources(resources)),
+      forResources(execute, [resources.taskArn]),
+      resources,
+    ),
+  );
 }
 
 function accountOf(task: Task): string {

@@ -5,6 +5,7 @@
 import {
   GetRoleCommand,
   SimulatePrincipalPolicyCommand,
+  type EvaluationResult,
   type IAMClient,
 } from '@aws-sdk/client-iam';
 
@@ -25,24 +26,59 @@ export async function simulate(
   resources: string[] = ['*'],
 ): Promise<Simulation> {
   try {
-    const reply = await iam.send(
-      new SimulatePrincipalPolicyCommand({
-        PolicySourceArn: principal,
-        ActionNames: actions,
-        ResourceArns: resources,
-      }),
-    );
-    const denied = (reply.EvaluationResults ?? [])
-      .filter((r) => r.EvalDecision !== 'allowed')
-      .map((r) => ({
-        action: r.EvalActionName ?? '',
-        resource: r.EvalResourceName ?? '*',
-        decision: r.EvalDecision ?? 'implicitDeny',
-      }));
+    const denied: Denial[] = [];
+    let marker: string | undefined;
+    do {
+      const reply = await iam.send(
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: principal,
+          ActionNames: actions,
+          ResourceArns: resources,
+          Marker: marker,
+        }),
+      );
+      denied.push(...(reply.EvaluationResults ?? []).flatMap(denials));
+      marker = reply.IsTruncated ? reply.Marker : undefined;
+    } while (marker);
     return { status: 'checked', principal, denied };
   } catch (error) {
     return { status: 'unchecked', principal, reason: uncheckedReason(error) };
   }
+}
+
+/**
+ * The denials in one result. IAM now answers one result per action, its decision the most
+ * restrictive over all resources, with each resource's own decision in ResourceSpecificResults;
+ * it used to answer one result per action and resource. Both are read.
+ */
+function denials(result: EvaluationResult): Denial[] {
+  const action = result.EvalActionName ?? '';
+  const specific = result.ResourceSpecificResults ?? [];
+  if (specific.length > 0) {
+    return specific
+      .filter((r) => r.EvalResourceDecision !== 'allowed')
+      .map((r) => ({
+        action,
+        resource: r.EvalResourceName ?? '*',
+        decision: r.EvalResourceDecision ?? 'implicitDeny',
+      }));
+  }
+  if (result.EvalDecision === 'allowed') return [];
+  return [
+    {
+      action,
+      resource: result.EvalResourceName ?? '*',
+      decision: result.EvalDecision ?? 'implicitDeny',
+    },
+  ];
+}
+
+/** Only what concerns `resources`: one task's share of a simulation over many. */
+export function forResources(simulation: Simulation, resources: string[]): Simulation {
+  if (simulation.status !== 'checked') return simulation;
+  const wanted = new Set(resources);
+  const concerns = (d: Denial) => wanted.has(d.resource) || d.resource === '*';
+  return { ...simulation, denied: simulation.denied.filter(concerns) };
 }
 
 /** Asks the simulator; the runner asks IAM each time, the tree through a cache. */

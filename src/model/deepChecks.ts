@@ -1,8 +1,9 @@
 // The checks behind a task row that cost more than listing it: the cluster's ECS Exec
 // configuration (a KMS key, session logging) and what IAM's policy simulator says about the task
 // role and about your permission to start sessions. They run after the rows are drawn, for at
-// most MAX_TASKS tasks of a listing, and each answer is kept for a few minutes, so a refresh
-// asks nothing again. The tree model draws the rows again when something new is known.
+// most MAX_TASKS tasks of a listing: one simulation per task role (and per log destination),
+// and two for your permissions on all those tasks at once. Each answer is kept for a few
+// minutes, so a redraw asks nothing again. The tree model draws the rows again when something new is known.
 
 import { DescribeClustersCommand, type Cluster, type Task } from '@aws-sdk/client-ecs';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
@@ -11,16 +12,14 @@ import type { AwsClients } from '../aws/clients.js';
 import type { CheckResult } from '../diagnose/checkResult.js';
 import { checkExecKmsKey } from '../diagnose/clusterChecks.js';
 import { checkCredentials, type Caller } from '../diagnose/credentialChecks.js';
-import { permissionResults } from '../diagnose/permissionStage.js';
+import { callerResults, loggingResult, taskRoleResult } from '../diagnose/permissionStage.js';
 import { cachedSimulator, type Simulator } from '../diagnose/simulation.js';
 import { scopeId, type Scope } from './nodes.js';
 
 /** Tasks per listing whose permissions are simulated; Diagnose Connection checks any other. */
-export const MAX_TASKS = 25;
+export const MAX_TASKS = 100;
 /** How long an answer is kept. */
 export const DEEP_MAX_AGE_MS = 5 * 60_000;
-/** Tasks checked at once (each asks IAM up to four questions). */
-const PARALLEL_TASKS = 4;
 
 export interface DeepInput {
   task: Task;
@@ -106,20 +105,19 @@ export class DeepChecks {
       ]);
       if (!cluster) return false;
       const simulator = this.simulator(scope, clients);
-      const queue = [...inputs];
-      const worker = async () => {
-        for (let input = queue.shift(); input; input = queue.shift()) {
-          const context = { iam: clients.iam, cluster, caller, region, simulator };
-          const found = await permissionResults({
-            ...context,
-            task: input.task,
-            taskDefinition: input.definition,
-          });
-          const value = [checkExecKmsKey(cluster), ...found];
+      const tasks = inputs.map((input) => input.task);
+      const callers = await callerResults({ cluster, tasks, caller, region }, simulator);
+      await Promise.all(
+        inputs.map(async (input, index) => {
+          const context = { cluster, task: input.task, taskDefinition: input.definition, region };
+          const [role, logging] = await Promise.all([
+            taskRoleResult(context, simulator),
+            loggingResult(context, simulator),
+          ]);
+          const value = [checkExecKmsKey(cluster), role, logging, callers[index]];
           this.results.set(taskKey(scope, input.task), { at: this.clock(), value });
-        }
-      };
-      await Promise.all(Array.from({ length: PARALLEL_TASKS }, worker));
+        }),
+      );
       return true;
     } catch {
       // A listing that cannot be checked further keeps what checkTask found.

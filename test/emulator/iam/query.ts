@@ -37,16 +37,28 @@ const operations: Record<string, Operation> = {
     }
     const actions = members(params, 'ActionNames');
     const resources = members(params, 'ResourceArns');
-    const results = actions.flatMap((action) =>
-      (resources.length > 0 ? resources : ['*']).map((resource) =>
+    // As IAM answers today: one result per action, its decision the most restrictive over the
+    // resources, and each resource's own decision in ResourceSpecificResults.
+    const results = actions.map((action) => {
+      const each = (resources.length > 0 ? resources : ['*']).map((resource) => ({
+        resource,
+        decision: decide(world.iam, source, action, resource),
+      }));
+      const overall = MOST_RESTRICTIVE.find((d) => each.some((e) => e.decision === d)) ?? 'allowed';
+      const specific = each.map((e) =>
         element(
           'member',
-          leaf('EvalActionName', action) +
-            leaf('EvalResourceName', resource) +
-            leaf('EvalDecision', decide(world.iam, source, action, resource)),
+          leaf('EvalResourceName', e.resource) + leaf('EvalResourceDecision', e.decision),
         ),
-      ),
-    );
+      );
+      return element(
+        'member',
+        leaf('EvalActionName', action) +
+          leaf('EvalResourceName', each.length === 1 ? each[0].resource : '*') +
+          leaf('EvalDecision', overall) +
+          (resources.length > 0 ? element('ResourceSpecificResults', specific.join('')) : ''),
+      );
+    });
     return leaf('IsTruncated', 'false') + element('EvaluationResults', results.join(''));
   },
 
@@ -125,6 +137,8 @@ function members(params: Params, name: string): string[] {
     values.push(params.get(`${name}.member.${i}`) ?? '');
   return values;
 }
+
+const MOST_RESTRICTIVE = ['explicitDeny', 'implicitDeny', 'allowed'];
 
 function element(tag: string, content: string, namespace?: string): string {
   const attribute = namespace ? ` xmlns="${namespace}"` : '';
