@@ -1,4 +1,5 @@
-// Connect: check credentials, then the task's exec and agent state; write the Host block; run
+// Connect: check credentials, then the task's exec and agent state (waiting, bounded, for an
+// agent still starting); write the Host block; run
 // the bootstrap (sshd in the container, host key pinned) under a cancellable progress
 // notification that shows the current step; open the Remote-SSH window. A failure is explained
 // by the connection checks when they can (the failed check and its fix, also kept for the
@@ -6,9 +7,10 @@
 
 import * as vscode from 'vscode';
 
-import { resolveTarget, parseTargetSpec } from '../aws/resolveTarget.js';
+import { parseTargetSpec } from '../aws/resolveTarget.js';
 import type { ConnectPlan, ConnectRequest } from '../connect/connectPlan.js';
 import { checkCredentials } from '../connect/credentials.js';
+import { reachTarget } from '../connect/reachTarget.js';
 import { CancelledError, explainedError, toUserError, UserError } from '../connect/userError.js';
 import { explainFailure, type CheckResult } from '../diagnose/index.js';
 import type { FindingsKey } from '../model/findings.js';
@@ -131,8 +133,7 @@ async function connectSteps(
   }
 
   step.step(`checking task and container in cluster "${request.cluster}"`);
-  const spec = parseTargetSpec(request.target);
-  const resolved = await resolveTarget(clients.ecs, request.cluster, spec, request.container);
+  const resolved = await reachTarget(clients.ecs, request, { onStep: step.step, signal });
   reached.key = {
     scope: request.scope,
     cluster: request.cluster,
