@@ -58,7 +58,7 @@ const cases: [string, EcsNode, string][] = [
   [
     'service, exec off',
     { kind: 'service', ...base, service: service(false) },
-    'service.refreshable',
+    'service.refreshable.fixable',
   ],
   ['standalone', { kind: 'standalone', ...base }, 'standalone.refreshable'],
   ['task, reachable', { kind: 'task', ...base, task: task() }, 'task.refreshable.connectable'],
@@ -66,6 +66,26 @@ const cases: [string, EcsNode, string][] = [
     'task, exec off',
     { kind: 'task', ...base, task: task({ execEnabled: false }) },
     'task.refreshable',
+  ],
+  [
+    'task, exec off while its service has it on',
+    {
+      kind: 'task',
+      ...base,
+      task: task({
+        execEnabled: false,
+        problems: [
+          {
+            code: 'EXEC_DISABLED',
+            title: 'ECS Exec on the task',
+            outcome: 'fail',
+            message: 'm',
+            action: { kind: 'enableExecAndRedeploy', cluster: 'demo', service: 'web' },
+          },
+        ],
+      }),
+    },
+    'task.refreshable.fixable',
   ],
   [
     'task, stopped',
@@ -123,6 +143,12 @@ test('every viewItem clause in package.json matches a vocabulary word, and Conne
     ) {
       assert.ok(
         matching.every((word) => word.endsWith('.connectable')),
+        menu.when,
+      );
+    }
+    if (menu.command === 'ecsRemote.enableExec') {
+      assert.ok(
+        matching.every((word) => word.endsWith('.fixable')),
         menu.when,
       );
     }

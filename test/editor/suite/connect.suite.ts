@@ -55,7 +55,9 @@ describe('ECS Remote SSH in a real extension host', () => {
     const worker = await child(api, cluster.node, 'worker');
     const [workerTask] = await rows(api, worker.node);
     assert.match(String(workerTask.item.description), /ECS Exec off · ECS Exec on the task: fail$/);
-    assert.equal(workerTask.item.contextValue, 'task.refreshable');
+    // Not connectable, but "Enable ECS Exec and Redeploy" (context menu) fixes it.
+    assert.equal(workerTask.item.contextValue, 'task.refreshable.fixable');
+    assert.equal(worker.item.contextValue, 'service.refreshable.fixable');
   });
 
   it('shows why a container cannot be reached, and empty levels as placeholder rows', async () => {
