@@ -17,9 +17,12 @@ import type { EcsNode } from '../src/model/nodes.js';
 import { rowText, tooltipText } from '../src/model/presentation.js';
 import { EcsTreeModel } from '../src/model/treeModel.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
-import { emulatorEnv } from './support/awsEnv.js';
+import { emulatorEnv, FAKE_SECRET_KEY } from './support/awsEnv.js';
 import { cannedRuntime, CLUSTER, healthyWorld } from './support/diagnoseWorlds.js';
 import { CLI, PROXY, requireBundles } from './support/e2e.js';
+
+/** Temporary keys the emulator's world says have expired. */
+const EXPIRED_KEY = 'ASIAEXPIREDEMULATOR0';
 
 let emulator: Emulator;
 let home: string;
@@ -28,7 +31,8 @@ before(async () => {
   requireBundles();
   home = mkdtempSync(join(tmpdir(), 'ecs-remote-sso-'));
   writeSsoHome(home);
-  emulator = await startEmulator({ world: healthyWorld(), runtime: cannedRuntime() });
+  const world = { ...healthyWorld(), expiredAccessKeys: [EXPIRED_KEY] };
+  emulator = await startEmulator({ world, runtime: cannedRuntime() });
 });
 
 after(async () => {
@@ -64,11 +68,13 @@ function writeSsoHome(dir: string): void {
   writeFileSync(join(dir, '.aws', 'sso', 'cache', `${cacheName}.json`), JSON.stringify(token));
 }
 
-type EnvCase = 'fake keys' | 'no credentials' | 'expired SSO';
+type EnvCase = 'fake keys' | 'no credentials' | 'expired SSO' | 'expired keys';
+
 
 function envFor(kind: EnvCase): Record<string, string> {
   const env = emulatorEnv(emulator.endpoint);
   if (kind === 'fake keys') return env;
+  if (kind === 'expired keys') return { ...env, AWS_ACCESS_KEY_ID: EXPIRED_KEY };
   if (kind === 'no credentials') {
     delete env.AWS_ACCESS_KEY_ID;
     delete env.AWS_SECRET_ACCESS_KEY;
@@ -244,6 +250,52 @@ test('NO_CREDENTIALS and SSO_EXPIRED through the proxy: one line with the fix, n
     errors[0],
     /error: SSO_EXPIRED: The SSO session of profile "dev" has expired or is missing\. Fix: Run "aws sso login --profile dev", then try again\.$/,
   );
+});
+
+test('CREDENTIALS_EXPIRED (temporary keys AWS says have expired): runner, tree, doctor and proxy name it', async () => {
+  const message = /^The credentials of the default credentials have expired \(ExpiredToken\)\.$/;
+  const fix = /^Renew them \(sign in again, or refresh the temporary keys\), then try again\.$/;
+  const results = await runInProcess('expired keys');
+  assert.equal(results.length, 1, 'nothing else is tried with expired credentials');
+  assert.equal(results[0].code, 'CREDENTIALS_EXPIRED');
+  assert.equal(results[0].outcome, 'fail');
+  assert.match(results[0].message, message);
+  assert.match(results[0].fix ?? '', fix);
+
+  const [row] = await treeRows('expired keys');
+  assert.equal(row.kind === 'credentials' && row.check?.code, 'CREDENTIALS_EXPIRED');
+  assert.equal(rowText(row).description, 'session expired');
+  assert.match(
+    tooltipText(row),
+    /\(CREDENTIALS_EXPIRED\): The credentials of the default credentials have expired \(ExpiredTokenException\)\. Fix: Renew them/,
+  );
+
+  const doctor = await runChild('expired keys', [
+    CLI,
+    'doctor',
+    'service/web',
+    '--cluster',
+    CLUSTER,
+  ]);
+  assert.equal(doctor.code, 1);
+  assert.match(
+    doctor.out,
+    /^FAIL {2}AWS credentials \[CREDENTIALS_EXPIRED\]\n {6}The credentials/m,
+  );
+  assert.match(doctor.out, /\n {6}Fix: Renew them/);
+
+  const proxy = await runChild('expired keys', proxyArgs(CLUSTER));
+  assert.equal(proxy.code, 1);
+  assert.equal(proxy.out, '');
+  const errors = proxy.err.split('\n').filter((line) => /\] error: /.test(line));
+  assert.equal(errors.length, 1, proxy.err);
+  assert.match(
+    errors[0],
+    /error: CREDENTIALS_EXPIRED: The credentials of the default credentials have expired \(ExpiredTokenException\)\. Fix: Renew them/,
+  );
+  for (const output of [doctor.out, doctor.err, proxy.err]) {
+    assert.doesNotMatch(output, new RegExp(FAKE_SECRET_KEY));
+  }
 });
 
 const MISSING_CLUSTER = /Cluster "shopp" is not in region "eu-west-1", which has "shop"\./;

@@ -50,13 +50,20 @@ export async function handleApiRequest(
 ): Promise<void> {
   try {
     const body = await readBody(request);
+    const expired = signedWithExpiredKey(request, context.world);
     if (isQueryRequest(request.headers['content-type']) && request.headers.authorization) {
-      handleQuery(body, context.world, response, (operation) =>
-        context.apiCalls.push({ operation }),
+      const refusal = expired ? new ApiError('ExpiredToken', EXPIRED_MESSAGE, 403) : undefined;
+      handleQuery(
+        body,
+        context.world,
+        response,
+        (operation) => context.apiCalls.push({ operation }),
+        refusal,
       );
       return;
     }
     const { service, operation } = authorize(request);
+    if (expired) throw new ApiError('ExpiredTokenException', EXPIRED_MESSAGE);
     const input = parseInput(body);
     const target = typeof input.Target === 'string' ? input.Target : undefined;
     context.apiCalls.push(target ? { operation, target } : { operation });
@@ -84,6 +91,16 @@ function dispatch(service: string, operation: string, input: Input, context: Api
   const handler = operations[operation];
   if (!handler) throw new ApiError('UnknownOperationException', `Unknown operation ${operation}`);
   return handler(input, context);
+}
+
+const EXPIRED_MESSAGE = 'The security token included in the request is expired';
+
+/** Whether the request is signed with an access key the world says has expired. */
+function signedWithExpiredKey(request: IncomingMessage, world: World): boolean {
+  const keys = world.expiredAccessKeys ?? [];
+  if (keys.length === 0) return false;
+  const key = /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? '')?.[1];
+  return key !== undefined && keys.includes(key);
 }
 
 function authorize(request: IncomingMessage): { service: string; operation: string } {

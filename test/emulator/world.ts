@@ -23,6 +23,9 @@ export interface World {
   /** NonInteractiveCommands stream stdout, stderr and the exit code as the agent does when the
    * session document sets `separateOutputStream: true`. */
   separateOutputStream?: boolean;
+  /** Access key ids whose temporary credentials have expired: every request signed with one
+   * fails as AWS fails it (ExpiredTokenException on ECS and SSM, ExpiredToken on IAM and STS). */
+  expiredAccessKeys?: string[];
   /** First part of every SessionId, as the service uses the caller's name. Default `emulator`. */
   caller?: string;
   /** ECS clusters, services, tasks and containers; their exec-reachable containers become

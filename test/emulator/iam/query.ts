@@ -89,12 +89,15 @@ export function handleQuery(
   world: World,
   response: ServerResponse,
   onCall: (operation: string) => void,
+  /** When set, the request fails with this error (an expired key) before anything else. */
+  refusal?: ApiError,
 ): void {
   const params = new URLSearchParams(body);
   const action = params.get('Action') ?? '';
   const namespace = NAMESPACES[params.get('Version') ?? ''] ?? NAMESPACES['2010-05-08'];
   const requestId = randomUUID();
   try {
+    if (refusal) throw refusal;
     const operation = operations[action];
     if (!operation) throw new ApiError('InvalidAction', `Could not find operation ${action}`);
     onCall(action);
