@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Duplex } from 'node:stream';
 import { after, afterEach, before, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { MessageType, PayloadType } from '../src/ssm/message.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
@@ -85,6 +86,29 @@ test('the HandshakeRequest is seq 0 with SYN and asks for a Port session on port
   client.close();
 });
 
+test('HandshakeComplete waits for the dial, so Output sent on it is accepted at once', async () => {
+  const slow = await startEmulator({
+    world: { targets: { [TARGET]: { ports: { '22': destination.address } } } },
+    runtime: (id, spec) => ({
+      ...hostRuntime(id, spec),
+      // A dial slower than the loopback round trip, as through a container's namespace.
+      dial: async (port) => {
+        await delay(50);
+        return hostRuntime(id, spec).dial(port);
+      },
+    }),
+  });
+  const { client, sessionId } = await startReadySession(slow, SSH);
+
+  client.sendInput(1, PayloadType.Output, Buffer.from('first'));
+
+  await client.waitForAck(1);
+  assert.equal((await destination.waitForBytes(5)).toString(), 'first');
+  assert.equal(snapshotOf(slow, sessionId).counters.refusedNotReady, 0);
+  client.close();
+  await slow.close();
+});
+
 test('client Output is left unacknowledged until the destination is connected', async () => {
   let connect: (() => void) | undefined;
   const gated = await startEmulator({
@@ -97,12 +121,14 @@ test('client Output is left unacknowledged until the destination is connected', 
         }),
     }),
   });
-  const { client } = await startReadySession(gated, SSH);
+  gated.faults.dialBeforeCompleteMs = 0;
+  const { client, sessionId } = await startReadySession(gated, SSH);
 
   client.sendInput(1, PayloadType.Output, Buffer.from('early '));
   client.sendInput(2, PayloadType.Output, Buffer.from('later'));
   const firstAck = await client.waitFor((m) => m.messageType === MessageType.Acknowledge);
   assert.equal(JSON.parse(firstAck.payload.toString()).AcknowledgedMessageSequenceNumber, 2);
+  assert.equal(snapshotOf(gated, sessionId).counters.refusedNotReady, 1);
 
   connect!();
   await destination.waitForConnection();

@@ -35,7 +35,8 @@ function relay(client, port, early) {
     client.end('ERR EINVAL\n');
     return;
   }
-  const target = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+  // noDelay: the agent is written in Go, whose TCP connections send without Nagle's delay.
+  const target = connect({ host: '127.0.0.1', port, allowHalfOpen: true, noDelay: true });
   target.once('connect', () => {
     target.off('error', refuse);
     target.on('error', () => client.destroy());

@@ -64,6 +64,7 @@ export class Agent implements Consumer {
       timeoutMs: context.faults.handshakeTimeoutMs,
       send: (payloadType, payload) => context.send(payloadType, payload),
       fail: (output) => context.finish(output),
+      beforeComplete: (clientVersion) => this.plugin.prepare?.(clientVersion) ?? Promise.resolve(),
       complete: (clientVersion) => this.onHandshakeComplete(clientVersion),
       customerMessage: (clientVersion) => this.customerMessage(clientVersion),
     });

@@ -10,6 +10,8 @@ export interface SessionCounters {
   /** Client stream messages received again after they were accepted (acknowledged again,
    * unless `withholdAcks`). */
   duplicatesReacked: number;
+  /** Client stream messages left unacknowledged because the plugin was not ready for them. */
+  refusedNotReady: number;
   /** output_stream_data sent again: on the retransmission timeout or after a reconnect. */
   resends: number;
   /** input_stream_data whose digest did not match (the agent never checks; we only count). */
@@ -30,6 +32,7 @@ export function newCounters(): SessionCounters {
     acksSent: 0,
     acksReceived: 0,
     duplicatesReacked: 0,
+    refusedNotReady: 0,
     resends: 0,
     badDigestsIn: 0,
     droppedIn: 0,

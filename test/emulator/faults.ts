@@ -35,6 +35,12 @@ export interface FaultSettings {
   skipHandshake: boolean;
   /** How long the agent waits for the HandshakeResponse (15 s as the agent does). */
   handshakeTimeoutMs: number;
+  /**
+   * Port sessions: HandshakeComplete waits up to this long for the destination dial, so client
+   * data sent on it finds the destination connected, as the relay's latency ensures on AWS.
+   * 0 sends HandshakeComplete at once and dials after it, the agent's own order.
+   */
+  dialBeforeCompleteMs: number;
   /** Close code for an open frame with a bad, used or missing token. */
   badTokenCloseCode: number;
   /** Pause after each destination chunk sent to the client (the agent sleeps 1 ms). */
@@ -60,6 +66,7 @@ export const defaultFaults: Readonly<FaultSettings> = Object.freeze({
   unknownMessageRate: 0,
   skipHandshake: false,
   handshakeTimeoutMs: 15_000,
+  dialBeforeCompleteMs: 1000,
   badTokenCloseCode: 1008,
   pacingMs: 0,
   resendTickMs: 100,

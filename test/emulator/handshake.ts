@@ -17,6 +17,8 @@ export interface HandshakeOptions {
   send(payloadType: number, payload: Buffer): void;
   fail(output: string): void;
   complete(clientVersion: string): void;
+  /** Work that HandshakeComplete waits for, given the client's version (the Port dial). */
+  beforeComplete?(clientVersion: string): Promise<void>;
   /** CustomerMessage for HandshakeComplete, given the client's version. */
   customerMessage?(clientVersion: string): string;
 }
@@ -33,6 +35,7 @@ export class Handshake {
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0n;
   private done = false;
+  private cancelled = false;
 
   constructor(private readonly options: HandshakeOptions) {}
 
@@ -74,16 +77,23 @@ export class Handshake {
     if (failure) return this.options.fail(failure);
 
     const clientVersion = typeof response.ClientVersion === 'string' ? response.ClientVersion : '';
+    const before = this.options.beforeComplete?.(clientVersion) ?? Promise.resolve();
+    void before.then(() => this.sendComplete(clientVersion));
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.finish();
+  }
+
+  private sendComplete(clientVersion: string): void {
+    if (this.cancelled) return;
     const complete = {
       HandshakeTimeToComplete: Number(process.hrtime.bigint() - this.startedAt),
       CustomerMessage: this.options.customerMessage?.(clientVersion) ?? '',
     };
     this.options.send(PayloadType.HandshakeComplete, Buffer.from(JSON.stringify(complete)));
     this.options.complete(clientVersion);
-  }
-
-  cancel(): void {
-    this.finish();
   }
 
   private check(action: ProcessedAction): string {

@@ -22,6 +22,8 @@ export interface PluginContext {
 }
 
 export interface SessionPlugin extends Consumer {
+  /** Runs on a Success HandshakeResponse; HandshakeComplete waits for what it returns. */
+  prepare?(clientVersion: string): Promise<void>;
   /** Runs once the handshake is complete. */
   start(clientVersion: string): void;
   /** Releases the destination socket or the child process. Idempotent. */

@@ -1,6 +1,9 @@
 // The agent's basic Port plugin (notes §6.2, §6.3): one TCP connection to localhost:<portNumber>
 // inside the target, dialled after the handshake; client Output refused (left unacknowledged)
 // until it is connected; destination reads cut into Output messages of at most 1024 bytes.
+// The dial starts on the HandshakeResponse and HandshakeComplete waits for it (bounded by
+// `dialBeforeCompleteMs`): on AWS the relay's round trip outlasts the agent's localhost dial, so
+// the client's first data finds the port connected; README.md says why.
 
 import type { Duplex } from 'node:stream';
 
@@ -27,6 +30,10 @@ export class PortPlugin implements SessionPlugin {
   private pendingWrites: Buffer[] = [];
   private pacing = false;
   private stopped = false;
+  /** HandshakeComplete has gone out: destination bytes may flow, a dial error may end it. */
+  private started = false;
+  /** A dial made before HandshakeComplete failed; reported once it has gone out. */
+  private dialError: string | undefined;
 
   constructor(
     private readonly context: PluginContext,
@@ -37,15 +44,32 @@ export class PortPlugin implements SessionPlugin {
     return this.properties.type === 'LocalPortForwarding';
   }
 
+  /** Dials during the handshake; resolves once connected, refused, or after the bound. */
+  prepare(clientVersion: string): Promise<void> {
+    const limitMs = this.context.faults.dialBeforeCompleteMs;
+    if (limitMs <= 0 || this.wantsMux(clientVersion)) return Promise.resolve();
+    const dialled = this.dial();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, limitMs);
+      void dialled.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   start(clientVersion: string): void {
-    if (this.forwarding && compareVersions(clientVersion, MUX_CLIENT_VERSION) >= 0) {
+    if (this.wantsMux(clientVersion)) {
       this.context.finish(
         `ClientVersion ${clientVersion} asks the agent for a multiplexed (smux) port session, ` +
           `which the emulator does not speak; report a ClientVersion below ${MUX_CLIENT_VERSION}`,
       );
       return;
     }
-    this.dial();
+    this.started = true;
+    if (this.dialError !== undefined) this.context.finish(this.dialError);
+    else if (this.destination) this.destination.resume();
+    else if (!this.dialing) void this.dial();
   }
 
   ready(message: DecodedMessage): boolean {
@@ -60,7 +84,7 @@ export class PortPlugin implements SessionPlugin {
   deliver(message: DecodedMessage): void {
     if (this.stopped) return;
     if (message.payloadType === PayloadType.Output) {
-      if (this.redialOnOutput && !this.dialing) this.dial();
+      if (this.redialOnOutput && !this.dialing) void this.dial();
       if (this.dialing) this.pendingWrites.push(message.payload);
       else this.write(message.payload);
     } else if (message.payloadType === PayloadType.Flag && message.payload.length >= 4) {
@@ -74,7 +98,11 @@ export class PortPlugin implements SessionPlugin {
   }
 
   onWritable(): void {
-    if (!this.pacing) this.destination?.resume();
+    if (this.started && !this.pacing) this.destination?.resume();
+  }
+
+  private wantsMux(clientVersion: string): boolean {
+    return this.forwarding && compareVersions(clientVersion, MUX_CLIENT_VERSION) >= 0;
   }
 
   private write(payload: Buffer): void {
@@ -93,13 +121,16 @@ export class PortPlugin implements SessionPlugin {
     }
   }
 
-  private dial(): void {
+  /** Resolves once the dial has succeeded or failed; never rejects. */
+  private dial(): Promise<void> {
     this.dialing = true;
-    this.context.runtime.dial(this.properties.portNumber).then(
+    return this.context.runtime.dial(this.properties.portNumber).then(
       (socket) => this.attach(socket),
       (error: Error) => {
         this.dialing = false;
-        this.context.finish(`Unable to connect to specified port: ${error.message}`);
+        const output = `Unable to connect to specified port: ${error.message}`;
+        if (this.started) this.context.finish(output);
+        else this.dialError = output;
       },
     );
   }
@@ -110,6 +141,8 @@ export class PortPlugin implements SessionPlugin {
       socket.destroy();
       return;
     }
+    // Before HandshakeComplete nothing is read: the destination's first bytes follow it.
+    if (!this.started) socket.pause();
     this.destination = socket;
     this.everConnected = true;
     this.redialOnOutput = false;

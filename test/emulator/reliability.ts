@@ -113,6 +113,8 @@ export class ReliableChannel {
       this.expected++;
       this.consumer.deliver(message);
       this.drain();
+    } else {
+      this.hooks.counters.refusedNotReady++;
     }
   }
 

@@ -30,7 +30,8 @@ function dialHostPort(spec: TargetSpec, port: string): Promise<Duplex> {
     return Promise.reject(new Error(`dial tcp 127.0.0.1:${port}: connect: connection refused`));
   }
   return new Promise((resolve, reject) => {
-    const socket: Socket = connect({ host: '127.0.0.1', port: hostPort });
+    // noDelay: the agent is written in Go, whose TCP connections send without Nagle's delay.
+    const socket: Socket = connect({ host: '127.0.0.1', port: hostPort, noDelay: true });
     socket.once('connect', () => {
       socket.removeAllListeners('error');
       resolve(socket);
