@@ -1,8 +1,10 @@
 // `npm run bench`: measures connect, throughput, the proxy process, scale, footprint and the data
 // channel against the emulator on this machine, and writes docs/benchmarks.md.
-//   tsx bench/main.ts [--smoke] [--out FILE]
-// --smoke runs every path once with tiny sizes (for test/bench-smoke.test.ts). A part that
-// fails is written as such and makes the exit status 1; the other parts still run.
+//   tsx bench/main.ts [--smoke] [--only connect] [--out FILE]
+// --smoke runs every path once with tiny sizes (for test/bench-smoke.test.ts). --only connect
+// runs the Connect section alone and prints its report to stdout (or --out), leaving
+// docs/benchmarks.md as it is. A part that fails is written as such and makes the exit status
+// 1; the other parts still run.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -69,6 +71,20 @@ async function endToEnd(plan: Plan): Promise<Section[]> {
   }
 }
 
+/** The Connect section alone: warm through our proxy, the floor, and cold. */
+async function connectOnly(plan: Plan): Promise<Section[]> {
+  say('preparing images and the emulator with real containers');
+  await Promise.all([ensureImage('sshd'), ensureImage('apt-local')]);
+  const rig = await startRig(connectWorld());
+  try {
+    const warm = await prepareWarm(rig);
+    say('connect: warm, floor, cold');
+    return [await measureConnect(rig, warm, plan)];
+  } finally {
+    await rig.close();
+  }
+}
+
 async function footprint(plan: Plan): Promise<Section[]> {
   say('footprint: bundles, activation, .vsix');
   const emulator = await startEmulator({ world: { targets: {} } });
@@ -95,21 +111,50 @@ async function measureAll(plan: Plan): Promise<Section[]> {
   ];
 }
 
+function describePlan(plan: Plan, whole: boolean): string {
+  const mode = plan.name === 'full' ? 'full plan' : 'smoke plan: one run each, tiny sizes';
+  return whole ? mode : `${mode}, Connect only`;
+}
+
+/** Formats the report as the repository's Prettier would; writes it to `out`, else stdout. */
+async function writeReport(text: string, out: string | undefined): Promise<string> {
+  const path = resolve(out ?? join(ROOT, 'docs', 'benchmarks.md'));
+  const options = (await resolveConfig(path)) ?? {};
+  const formatted = await format(text, { ...options, filepath: path });
+  if (out === undefined) {
+    process.stdout.write(formatted);
+    return 'the report to stdout';
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, formatted);
+  return path;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { smoke: { type: 'boolean', default: false }, out: { type: 'string' } },
+    options: {
+      smoke: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
+  if (values.only !== undefined && values.only !== 'connect') {
+    throw new Error(`--only takes "connect", not "${values.only}"`);
+  }
   const plan = values.smoke ? SMOKE : FULL;
-  const out = resolve(values.out ?? join(ROOT, 'docs', 'benchmarks.md'));
+  const whole = values.only === undefined;
+  const out = values.out ?? (whole ? join(ROOT, 'docs', 'benchmarks.md') : undefined);
   requireBundles();
   checkHost();
   const loadBefore = loadavg()[0];
 
-  const sections = await measureAll(plan);
+  const sections = whole
+    ? await measureAll(plan)
+    : await guarded(['Connect'], () => connectOnly(plan));
   const loadAfter = loadavg()[0];
   const text = renderReport(
     {
-      mode: plan.name === 'full' ? 'full plan' : 'smoke plan: one run each, tiny sizes',
+      mode: describePlan(plan, whole),
       date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       durationS: (Date.now() - started) / 1000,
       machine: machineLines(describeMachine(ROOT)),
@@ -118,10 +163,8 @@ async function main(): Promise<number> {
     },
     sections,
   );
-  const options = (await resolveConfig(out)) ?? {};
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, await format(text, { ...options, filepath: out }));
-  say(`wrote ${out}${failures ? `; ${failures} part(s) failed` : ''}`);
+  const where = await writeReport(text, out);
+  say(`wrote ${where}${failures ? `; ${failures} part(s) failed` : ''}`);
   return failures ? 1 : 0;
 }
 
