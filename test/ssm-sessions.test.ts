@@ -9,7 +9,9 @@ import { after, afterEach, before, test } from 'node:test';
 
 import { runCommand } from '../src/ssm/connect.js';
 import { ChannelError } from '../src/ssm/errors.js';
+import { PayloadType } from '../src/ssm/message.js';
 import { runPortSession } from '../src/ssm/portSession.js';
+import { openSession } from '../src/ssm/session.js';
 import { SessionCredentials } from '../src/ssm/sessionCredentials.js';
 import { Documents, SessionApiError, SsmSessions } from '../src/ssm/ssmSessions.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
@@ -49,6 +51,8 @@ function startSsh(): Promise<SessionCredentials> {
     parameters: { portNumber: ['22'] },
   });
 }
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** An endless input that counts how much of it the client has taken. */
 function endlessInput(): Readable & { taken: number } {
@@ -90,6 +94,26 @@ test('memory stays bounded while the agent withholds acks: input is paused at th
   assert.ok(takenAfter <= bound, `took ${takenAfter} bytes, window allows ${bound}`);
   assert.equal(takenAfter, takenBefore, 'nothing more was read once the window was full');
   assert.ok(heapAfter - heapBefore < 16 * 1024 * 1024, 'heap did not grow with time');
+});
+
+test('drained() resolves at the acknowledgement of the last message, not on a polling timer', async (t) => {
+  const { channel } = await openSession({ credentials: await startSsh(), onData: () => {} });
+  let drained: boolean | undefined;
+
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    channel.send(PayloadType.Output, Buffer.from('last words'));
+    void channel.drained(60_000).then((result) => (drained = result));
+    const giveUp = Date.now() + 10_000;
+    while (channel.unacknowledged > 0 && Date.now() < giveUp) await nextTurn();
+    await nextTurn();
+  } finally {
+    t.mock.timers.reset();
+    channel.close();
+  }
+
+  assert.equal(channel.unacknowledged, 0, 'the emulator acknowledged the message');
+  assert.equal(drained, true, 'drained() had resolved without any timer firing');
 });
 
 test('a missing handshake ends with HANDSHAKE_TIMEOUT, not a hang', async () => {

@@ -97,7 +97,11 @@ export async function runProxy(options: ProxyOptions, io: ProxyIo, log: StepLog)
     chunkSize: options.chunkSize,
     logger: log,
   });
-  log.info(`session ended (${session.bytesOut} bytes sent, ${session.bytesIn} received)`);
+  const { resends, duplicates } = session.channel.stats;
+  log.info(
+    `session ended (${session.bytesOut} bytes sent, ${session.bytesIn} received; ` +
+      `${resends} messages resent, ${duplicates} duplicates received)`,
+  );
 }
 
 function readPublicKey(file: string): string {

@@ -112,14 +112,24 @@ export class DataChannel {
     return !this.outbox.full;
   }
 
-  /** Resolves true once everything sent has been acknowledged, false on timeout or end. */
+  /**
+   * Resolves true as soon as everything sent has been acknowledged (at that acknowledgement, not
+   * on a polling tick: the proxy's exit waits for it), false on timeout or end.
+   */
   async drained(timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.outbox.size > 0) {
-      if (this.ended || Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return true;
+    if (this.outbox.size === 0) return true;
+    if (this.ended) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      this.outbox.whenEmpty().then(() => true),
+      this.finished.then(
+        () => false,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    return outcome;
   }
 
   close(): void {

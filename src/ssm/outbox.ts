@@ -33,6 +33,7 @@ export class Outbox {
   private wasFull = false;
   private paused = false;
   private lastProgressAt: number;
+  private emptyWaiters: (() => void)[] = [];
   resendCount = 0;
 
   constructor(private readonly options: OutboxOptions) {
@@ -54,6 +55,13 @@ export class Outbox {
 
   get timeoutMs(): number {
     return this.rto.timeoutMs;
+  }
+
+  /** Resolves when no message is outstanding: at once, or at the acknowledgement that frees the
+   * last one. */
+  whenEmpty(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptyWaiters.push(resolve));
   }
 
   /** Milliseconds since an acknowledgement last freed a message, while any is outstanding. */
@@ -92,6 +100,7 @@ export class Outbox {
       this.wasFull = false;
       this.options.onDrain();
     }
+    if (this.pending.size === 0) this.wakeEmptyWaiters();
     return true;
   }
 
@@ -132,6 +141,12 @@ export class Outbox {
     if (paused) return;
     this.lastProgressAt = this.now();
     this.resendAll();
+  }
+
+  private wakeEmptyWaiters(): void {
+    const waiters = this.emptyWaiters;
+    this.emptyWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private span(): number {
