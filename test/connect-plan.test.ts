@@ -106,6 +106,15 @@ test('failures become typed errors with one action that fixes them', () => {
   });
   const config = toUserError(new SshConfigError('CONFIG_CHANGED', 'kept changing')) as UserError;
   assert.equal(config.action?.command, 'ecsRemote.openSshConfig');
+  const expired = Object.assign(
+    new Error('The security token included in the request is expired'),
+    {
+      name: 'ExpiredTokenException',
+    },
+  );
+  const renew = toUserError(expired, { scope }) as UserError;
+  assert.equal(renew.code, 'CREDENTIALS_EXPIRED');
+  assert.equal(renew.action?.command, 'ecsRemote.selectProfile');
   const other = toUserError(new TypeError('boom')) as UserError;
   assert.equal(other.code, 'UNEXPECTED');
   assert.equal(other.action, undefined, 'the wrapper adds Show Logs');

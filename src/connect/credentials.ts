@@ -17,7 +17,10 @@ export async function checkCredentials(
     identity = await clients.ecs.config.credentials();
   } catch (error) {
     const failure = toUserError(error, { scope });
-    if (failure instanceof UserError && /SSO_EXPIRED|NO_CREDENTIALS/.test(failure.code)) {
+    if (
+      failure instanceof UserError &&
+      /SSO_EXPIRED|NO_CREDENTIALS|CREDENTIALS_EXPIRED/.test(failure.code)
+    ) {
       throw failure;
     }
     throw new UserError(

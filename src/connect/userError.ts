@@ -87,7 +87,11 @@ export function toUserError(error: unknown, context: ErrorContext = {}): Error {
   if (problem) {
     return problem.signInCommand
       ? new UserError('SSO_EXPIRED', problem.message, Actions.signIn(problem.signInCommand))
-      : new UserError('NO_CREDENTIALS', problem.message, Actions.selectProfile);
+      : new UserError(
+          problem.problem === 'expired' ? 'CREDENTIALS_EXPIRED' : 'NO_CREDENTIALS',
+          problem.message,
+          Actions.selectProfile,
+        );
   }
   const { code, message } = describeError(error);
   return new UserError(code, message, actionFor(code, context));

@@ -84,7 +84,7 @@ async function explained(
   return explainedError(check, request.scope, request);
 }
 
-const CREDENTIAL_CODES = new Set(['SSO_EXPIRED', 'NO_CREDENTIALS']);
+const CREDENTIAL_CODES = new Set(['SSO_EXPIRED', 'NO_CREDENTIALS', 'CREDENTIALS_EXPIRED']);
 
 function explainWithin(
   services: Services,

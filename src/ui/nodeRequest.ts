@@ -89,7 +89,7 @@ export function throwIfFailed(nodes: EcsNode[]): EcsNode[] {
       const action = node.signInCommand
         ? Actions.signIn(node.signInCommand)
         : Actions.selectProfile;
-      const code = node.signInCommand ? 'SSO_EXPIRED' : 'NO_CREDENTIALS';
+      const code = node.check?.code ?? (node.signInCommand ? 'SSO_EXPIRED' : 'NO_CREDENTIALS');
       throw new UserError(code, node.message, action);
     }
     if (node.kind === 'error') throw new UserError(node.code, `${node.what}: ${node.message}`);
