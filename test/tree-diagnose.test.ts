@@ -10,6 +10,7 @@ import type { Task } from '@aws-sdk/client-ecs';
 
 import { diagnose, type CheckResult } from '../src/diagnose/index.js';
 import {
+  containersToAsk,
   diagnosePlanForNode,
   diagnosePlanForRequest,
   findingsKeyFor,
@@ -261,7 +262,7 @@ test('exec off: the task row reads its failure, in red', async () => {
   });
 });
 
-test('Diagnose targets a task row (every container) and a container row (that container)', async () => {
+test("Diagnose targets one container, as a connection would: a container row's, a task's only one, or the one picked", async () => {
   let rows: { task: EcsNode; container: EcsNode } | undefined;
   await withRows(healthyWorld(), {}, async (found) => void (rows = found));
   const { task, container } = rows ?? assert.fail('no rows');
@@ -271,9 +272,10 @@ test('Diagnose targets a task row (every container) and a container row (that co
     region: REGION,
     cluster: CLUSTER,
     target: { kind: 'task', taskId: TASK_ID },
-    container: undefined,
+    container: 'app',
   });
-  assert.equal(forTask?.subject, `task ${TASK_ID.slice(0, 8)}`);
+  assert.equal(forTask?.subject, `app in task ${TASK_ID.slice(0, 8)}`);
+  assert.deepEqual(containersToAsk(task), [], 'one container: nothing to ask');
   const forContainer = diagnosePlanForNode(container);
   assert.equal(forContainer?.target.container, 'app');
   assert.equal(forContainer?.subject, `app in task ${TASK_ID.slice(0, 8)}`);
@@ -288,6 +290,42 @@ test('Diagnose targets a task row (every container) and a container row (that co
   assert.deepEqual(fromPicks.target.target, { kind: 'service', serviceName: 'web' });
   assert.equal(fromPicks.target.profile, 'dev');
   assert.equal(fromPicks.subject, 'app in service/web');
+});
+
+test('Diagnose of a healthy two-container task row: asks which container, and then finds nothing wrong', async () => {
+  const world = healthyWorld();
+  world.ecs!.clusters[0].tasks![0].containers.push({ name: 'sidecar', image: 'envoy:1' });
+  world.ecs!.taskDefinitions![0].containerDefinitions.push({
+    name: 'sidecar',
+    image: 'envoy:1',
+    linuxParameters: { initProcessEnabled: true },
+  });
+  await withRows(world, {}, async ({ task, emulator, tree, findings }) => {
+    assert.equal(diagnosePlanForNode(task), undefined, 'the command must ask first');
+    assert.deepEqual(
+      containersToAsk(task).map((c) => c.name),
+      ['app', 'sidecar'],
+    );
+    const plan = diagnosePlanForNode(task, 'sidecar') ?? assert.fail('no plan');
+    assert.equal(plan.subject, `sidecar in task ${TASK_ID.slice(0, 8)}`);
+    let checked: Task | undefined;
+    const results = await diagnose(plan.target, {
+      clients: emulatorClients(emulator.endpoint),
+      agentWaitMs: 0,
+      onTask: (t) => (checked = t),
+    });
+    assert.deepEqual(
+      results.filter((r) => r.outcome === 'fail' || r.outcome === 'warn'),
+      [],
+    );
+    findings.record(
+      findingsKeyFor(plan, checked ?? assert.fail('no task')),
+      results,
+      'Diagnose Connection',
+    );
+    const rows = await rowsUnder(tree, await serviceRow(tree), 'sidecar');
+    for (const row of [rows.task, rows.container]) assert.notEqual(rowText(row).icon, 'warning');
+  });
 });
 
 test('Diagnose offers each fix it can run once, and none for passed checks', () => {

@@ -11,6 +11,7 @@ import type { ConnectRequest } from '../connect/connectPlan.js';
 import { CancelledError } from '../connect/userError.js';
 import { diagnose, renderReport, type CheckResult } from '../diagnose/index.js';
 import {
+  containersToAsk,
   diagnoseChoices,
   diagnosePlanForNode,
   diagnosePlanForRequest,
@@ -46,7 +47,7 @@ async function planFor(
   subject: EcsNode | ConnectRequest | undefined,
 ): Promise<DiagnosePlan> {
   if (subject && 'kind' in subject) {
-    const plan = diagnosePlanForNode(subject);
+    const plan = diagnosePlanForNode(subject, await askContainer(subject));
     if (plan) return plan;
   } else if (subject) {
     return diagnosePlanForRequest(subject);
@@ -64,6 +65,22 @@ async function planFor(
     if (picked.plan) return picked.plan;
   }
   return diagnosePlanForRequest(await pickTarget(services));
+}
+
+/** For a task row with several containers: which one to check (any, reachable or not). */
+async function askContainer(node: EcsNode): Promise<string | undefined> {
+  const choices = containersToAsk(node);
+  if (choices.length === 0) return undefined;
+  const items = choices.map((c) => ({
+    label: c.name,
+    description: [c.image, c.agentStatus && `agent ${c.agentStatus}`].filter(Boolean).join(' · '),
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Diagnose Connection: container',
+    placeHolder: 'Which container of the task to check',
+  });
+  if (!picked) throw new CancelledError();
+  return picked.label;
 }
 
 function runChecks(services: Services, plan: DiagnosePlan): Thenable<CheckResult[]> {

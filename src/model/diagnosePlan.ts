@@ -11,7 +11,14 @@ import type { CheckResult, FixAction } from '../diagnose/checkResult.js';
 import type { DiagnoseTarget } from '../diagnose/diagnose.js';
 import { shortTaskId } from './presentation.js';
 import type { FindingsKey } from './findings.js';
-import { lastSegment, scopeLabel, type EcsNode, type Scope } from './nodes.js';
+import {
+  lastSegment,
+  scopeLabel,
+  type ContainerSummary,
+  type EcsNode,
+  type Scope,
+  type TaskSummary,
+} from './nodes.js';
 import { formatAge } from './presentation.js';
 
 export interface DiagnosePlan {
@@ -21,10 +28,16 @@ export interface DiagnosePlan {
   subject: string;
 }
 
-/** A task row checks every container (none named); a container row checks that container. */
-export function diagnosePlanForNode(node: EcsNode): DiagnosePlan | undefined {
+/**
+ * The plan for a task or container row. A diagnosis checks one container, as a connection
+ * would: a container row's, a task's only one, or `container` when the task has several (the
+ * command asks which; see containersToAsk). Undefined for other rows, or when it must ask.
+ */
+export function diagnosePlanForNode(node: EcsNode, container?: string): DiagnosePlan | undefined {
   if (node.kind !== 'task' && node.kind !== 'container') return undefined;
-  const container = node.kind === 'container' ? node.container.name : undefined;
+  const name =
+    node.kind === 'container' ? node.container.name : (container ?? onlyContainer(node.task));
+  if (!name) return undefined;
   const task = `task ${shortTaskId(node.task.id)}`;
   return {
     scope: node.scope,
@@ -33,10 +46,20 @@ export function diagnosePlanForNode(node: EcsNode): DiagnosePlan | undefined {
       region: node.scope.region,
       cluster: node.clusterName,
       target: { kind: 'task', taskId: node.task.id },
-      container,
+      container: name,
     },
-    subject: container ? `${container} in ${task}` : task,
+    subject: `${name} in ${task}`,
   };
+}
+
+/** A task row's containers to choose from, when it has more than one. */
+export function containersToAsk(node: EcsNode): ContainerSummary[] {
+  if (node.kind !== 'task' || node.task.containers.length < 2) return [];
+  return node.task.containers;
+}
+
+function onlyContainer(task: TaskSummary): string | undefined {
+  return task.containers.length === 1 ? task.containers[0].name : undefined;
 }
 
 export function diagnosePlanForRequest(request: ConnectRequest): DiagnosePlan {

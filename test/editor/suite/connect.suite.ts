@@ -178,7 +178,7 @@ describe('ECS Remote SSH in a real extension host', () => {
       'ecsRemote.diagnose',
       workerTask.node,
     );
-    assert.match(report, /^# Why can't I connect: task [0-9a-f]{8}\?/);
+    assert.match(report, /^# Why can't I connect: worker in task [0-9a-f]{8}\?/);
     assert.match(report, /## .* ECS Exec on the task \(`EXEC_DISABLED`\)/);
     assert.match(report, /service "worker" has it off/);
     assert.match(report, /\*\*Fix:\*\* Enable ECS Exec on service "worker" and redeploy it/);
