@@ -351,3 +351,33 @@ test('the simulation read both ways IAM has answered, over pages, and split per 
   const everywhere = { ...simulation, denied: [anywhere] };
   assert.deepEqual(denied([taskA], everywhere), [anywhere], 'a denial on "*" concerns every task');
 });
+
+test('a simulation whose pages never end is given up, not followed forever', async () => {
+  let calls = 0;
+  const endless = {
+    send: async () => {
+      calls++;
+      return { $metadata: {}, IsTruncated: true, Marker: 'same', EvaluationResults: [] };
+    },
+  } as unknown as IAMClient;
+  const repeated = await simulate(endless, 'arn:aws:iam::111122223333:role/dev', ['x']);
+  assert.deepEqual(repeated, {
+    status: 'unchecked',
+    principal: 'arn:aws:iam::111122223333:role/dev',
+    reason: 'the policy simulation failed (EndlessPaging)',
+  });
+  assert.equal(calls, 2, 'a marker that comes back ends it');
+
+  calls = 0;
+  const growing = {
+    send: async () => ({
+      $metadata: {},
+      IsTruncated: true,
+      Marker: `m${++calls}`,
+      EvaluationResults: [],
+    }),
+  } as unknown as IAMClient;
+  const many = await simulate(growing, 'arn:aws:iam::111122223333:role/dev', ['x']);
+  assert.equal(many.status, 'unchecked');
+  assert.equal(calls, 20, 'at most 20 pages');
+});

@@ -456,8 +456,14 @@ test('the deeper checks when turned off, and when IAM refuses the simulation', a
     await tree.children(service);
     await tree.idle();
     const calls = callsAfter(emulator, refused).SimulatePrincipalPolicy ?? 0;
-    // The caller's two questions go out together; once IAM has refused, nothing asks again.
-    assert.equal(calls, 2, `${calls} simulations after a refusal`);
+    // Your two questions go out together, then the task role's: once IAM has refused to
+    // simulate a principal, nothing asks about it again.
+    assert.equal(calls, 3, `${calls} simulations after a refusal`);
+    const later = emulator.apiCalls.length;
+    tree.forgetChecks();
+    await tree.children(service);
+    await tree.idle();
+    assert.equal(callsAfter(emulator, later).SimulatePrincipalPolicy, 3, 'a Refresh asks again');
     const [task] = await tree.children(service);
     const unknown = problemsOf(task).find((p) => p.code === 'TASK_ROLE_MISSING_SSMMESSAGES');
     assert.equal(unknown?.outcome, 'unknown');

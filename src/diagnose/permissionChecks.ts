@@ -5,7 +5,7 @@
 import type { CheckResult } from './checkResult.js';
 import { SSMMESSAGES_ACTIONS } from './definitionChecks.js';
 import { finding, pass, quotedList } from './result.js';
-import { deniedActions, type Simulation } from './simulation.js';
+import { deniedActions, NO_SUCH_PRINCIPAL, type Simulation } from './simulation.js';
 
 export const SESSION_DOCUMENTS = ['AWS-StartSSHSession', 'AWS-StartNonInteractiveCommand'];
 
@@ -13,6 +13,15 @@ export function checkTaskRolePermissions(simulation: Simulation): CheckResult {
   const title = 'Task role permissions';
   const role = simulation.principal;
   const fix = `Allow ${SSMMESSAGES_ACTIONS.join(', ')} on "*" in the policy of task role "${role}".`;
+  if (simulation.status === 'unchecked' && simulation.reason === NO_SUCH_PRINCIPAL) {
+    return finding(
+      'fail',
+      'TASK_ROLE_MISSING_SSMMESSAGES',
+      title,
+      `Task role "${role}" does not exist in IAM, so the ECS Exec agent has no credentials to reach Session Manager.`,
+      `Create that role with a policy that allows ${SSMMESSAGES_ACTIONS.join(', ')}, or point taskRoleArn at a role that exists, then redeploy.`,
+    );
+  }
   if (simulation.status === 'unchecked') {
     return finding(
       'unknown',

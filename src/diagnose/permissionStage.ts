@@ -13,7 +13,7 @@ import {
   checkTaskRolePermissions,
   startSessionResources,
 } from './permissionChecks.js';
-import { skip } from './result.js';
+import { finding, skip } from './result.js';
 import { directSimulator, forResources, type Simulator } from './simulation.js';
 
 export interface PermissionContext {
@@ -79,10 +79,12 @@ export async function callerResults(
 ): Promise<CheckResult[]> {
   const { cluster, tasks, caller, region } = context;
   if (!caller) {
-    const unknown = skip(
+    const unknown = finding(
+      'unknown',
       'START_SESSION_DENIED',
       'Your permission to start sessions',
-      'The caller is not known.',
+      'Could not check whether you may start sessions: STS did not say who you are.',
+      'Check the network path to STS (sts:GetCallerIdentity needs no permission), then try again.',
     );
     return tasks.map(() => unknown);
   }

@@ -19,6 +19,9 @@ export interface Denial {
   decision: string;
 }
 
+/** Pages of one answer to follow at most; our questions fit on one. */
+const MAX_PAGES = 20;
+
 export async function simulate(
   iam: IAMClient,
   principal: string,
@@ -27,8 +30,10 @@ export async function simulate(
 ): Promise<Simulation> {
   try {
     const denied: Denial[] = [];
+    const markers = new Set<string>();
     let marker: string | undefined;
     do {
+      if (markers.size >= MAX_PAGES) throw pagingError(`more than ${MAX_PAGES} pages`);
       const reply = await iam.send(
         new SimulatePrincipalPolicyCommand({
           PolicySourceArn: principal,
@@ -39,6 +44,8 @@ export async function simulate(
       );
       denied.push(...(reply.EvaluationResults ?? []).flatMap(denials));
       marker = reply.IsTruncated ? reply.Marker : undefined;
+      if (marker !== undefined && markers.has(marker)) throw pagingError('a repeated page marker');
+      if (marker !== undefined) markers.add(marker);
     } while (marker);
     return { status: 'checked', principal, denied };
   } catch (error) {
@@ -95,19 +102,21 @@ export function directSimulator(iam: IAMClient): Simulator {
 }
 
 /**
- * A simulator that remembers each answer for `maxAgeMs`. Once IAM refuses the caller the
- * simulation itself, it stops asking for that long: every later answer is the same "unchecked".
+ * A simulator that remembers each answer for `maxAgeMs`. A failure that may pass (throttling,
+ * a network error) is not remembered. When IAM refuses to simulate a principal, later questions
+ * about that principal get the same "unchecked" without asking, for as long.
  */
 export function cachedSimulator(iam: IAMClient, maxAgeMs: number, clock = Date.now): Simulator {
   const answers = new Map<string, { at: number; value: Promise<Simulation> }>();
   const principals = new Map<string, { at: number; value: Promise<string> }>();
-  let refused: { at: number; reason: string } | undefined;
+  const refused = new Map<string, number>();
   const fresh = <T>(entry: { at: number; value: T } | undefined) =>
     entry && clock() - entry.at <= maxAgeMs ? entry.value : undefined;
   return {
     simulate: async (principal, actions, resources = ['*']) => {
-      if (refused && clock() - refused.at <= maxAgeMs) {
-        return { status: 'unchecked', principal, reason: refused.reason };
+      const refusedAt = refused.get(principal);
+      if (refusedAt !== undefined && clock() - refusedAt <= maxAgeMs) {
+        return { status: 'unchecked', principal, reason: MAY_NOT_SIMULATE };
       }
       const key = JSON.stringify([principal, actions, resources]);
       let value = fresh(answers.get(key));
@@ -116,8 +125,9 @@ export function cachedSimulator(iam: IAMClient, maxAgeMs: number, clock = Date.n
         answers.set(key, { at: clock(), value });
       }
       const answer = await value;
-      if (answer.status === 'unchecked' && answer.reason === MAY_NOT_SIMULATE) {
-        refused = { at: clock(), reason: answer.reason };
+      if (answer.status === 'unchecked') {
+        if (answer.reason === MAY_NOT_SIMULATE) refused.set(principal, clock());
+        else if (answer.reason !== NO_SUCH_PRINCIPAL) answers.delete(key);
       }
       return answer;
     },
@@ -157,6 +167,11 @@ export async function principalForCaller(iam: IAMClient, callerArn: string): Pro
 }
 
 const MAY_NOT_SIMULATE = 'your identity may not call iam:SimulatePrincipalPolicy';
+export const NO_SUCH_PRINCIPAL = 'IAM does not know that principal';
+
+function pagingError(what: string): Error {
+  return Object.assign(new Error(`IAM answered with ${what}`), { name: 'EndlessPaging' });
+}
 
 function uncheckedReason(error: unknown): string {
   const name = (error as Error).name ?? 'Error';
@@ -164,7 +179,7 @@ function uncheckedReason(error: unknown): string {
     return MAY_NOT_SIMULATE;
   }
   if (name === 'NoSuchEntity' || name === 'NoSuchEntityException') {
-    return 'IAM does not know that principal';
+    return NO_SUCH_PRINCIPAL;
   }
   return `the policy simulation failed (${name})`;
 }

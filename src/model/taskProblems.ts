@@ -21,16 +21,18 @@ export interface RowFacts {
   taskDefinition?: TaskDefinition;
   service?: Service;
   containerInstance?: ContainerInstance;
-  /** What the deeper checks (cluster configuration, IAM simulation) found for the task. */
-  deep?: CheckResult[];
+  /** What the deeper checks (cluster configuration, IAM simulation) found for the task, and
+   * when (epoch milliseconds). */
+  deep?: { results: CheckResult[]; at: number };
   /** What Diagnose Connection or a failed Connect found, for the task and per container. */
   found?: { task: Finding[]; container(name: string): Finding[] };
 }
 
 /**
  * Adds what the checks found to a task's summary and to each container's: checkTask on what
- * ECS said now comes first, then the deeper checks, then earlier findings. A code seen once is
- * not taken again, so a finding that checkTask now passes is dropped.
+ * ECS says now decides every code it checks. For the other codes the deeper checks and earlier
+ * findings compete: a definite answer (pass, fail, warn) beats "could not check", and among
+ * definite answers the newer one wins, so a fixed problem goes away and a new one shows.
  */
 export function withProblems(summary: TaskSummary, task: Task, facts: RowFacts): TaskSummary {
   const { taskDefinition, service, containerInstance } = facts;
@@ -52,20 +54,35 @@ export function withProblems(summary: TaskSummary, task: Task, facts: RowFacts):
   };
 }
 
-function merged(
-  live: CheckResult[],
-  deep: CheckResult[] | undefined,
-  found: Finding[],
-): CheckResult[] {
-  const seen = new Set(live.map((r) => r.code));
+interface Dated {
+  result: CheckResult;
+  at: number;
+}
+
+function merged(live: CheckResult[], deep: RowFacts['deep'], found: Finding[]): CheckResult[] {
+  const decided = new Set(live.map((r) => r.code));
+  const later: Dated[] = [
+    ...(deep?.results ?? []).map((result) => ({ result, at: deep?.at ?? 0 })),
+    ...found.flatMap((f) => f.results.map((result) => ({ result, at: f.at }))),
+  ];
+  const best = new Map<string, Dated>();
+  for (const candidate of later) {
+    const code = candidate.result.code;
+    if (decided.has(code)) continue;
+    const held = best.get(code);
+    if (!held || beats(candidate, held)) best.set(code, candidate);
+  }
   const kept = live.filter((r) => r.outcome === 'fail' || r.outcome === 'warn');
-  const later = [...(deep ?? []), ...found.flatMap((f) => f.results)];
-  for (const result of later) {
-    if (seen.has(result.code)) continue;
-    seen.add(result.code);
+  for (const { result } of best.values()) {
     if (result.outcome !== 'pass' && result.outcome !== 'skip') kept.push(result);
   }
   return kept;
+}
+
+function beats(a: Dated, b: Dated): boolean {
+  const definite = (d: Dated) => ['pass', 'fail', 'warn'].includes(d.result.outcome);
+  if (definite(a) !== definite(b)) return definite(a);
+  return a.at > b.at;
 }
 
 function newest(found: Finding[]): Pick<Finding, 'source' | 'at'> | undefined {

@@ -15,7 +15,7 @@ import { credentialFailure } from '../diagnose/credentialChecks.js';
 import { noClusters } from '../diagnose/lookups.js';
 import type { Logger } from '../ssm/log.js';
 import { credentialProblem } from './credentialProblem.js';
-import { DeepChecks } from './deepChecks.js';
+import { DeepChecks, type DeepCheckOptions } from './deepChecks.js';
 import type { Findings } from './findings.js';
 import type {
   ClusterNode,
@@ -47,6 +47,8 @@ export interface TreeModelOptions {
   deepChecks?(): boolean;
   /** Called when a node's children should be drawn again (the deeper checks learned more). */
   changed?(node: EcsNode): void;
+  /** Lifetimes, time limit and clock of the deeper checks (tests shorten them). */
+  deepCheckOptions?: DeepCheckOptions;
 }
 
 /** How the tree says to choose another region. */
@@ -54,11 +56,13 @@ const TREE_REGION_FIX =
   'Choose the region your clusters run in with "ECS Remote: Select AWS Profile and Region".';
 
 export class EcsTreeModel {
-  private readonly deep = new DeepChecks();
+  private readonly deep: DeepChecks;
   /** Task definitions never change once registered, so each is read once per scope. */
   private readonly definitions = new Map<string, TaskDefinition>();
 
-  constructor(private readonly options: TreeModelOptions) {}
+  constructor(private readonly options: TreeModelOptions) {
+    this.deep = new DeepChecks(options.deepCheckOptions);
+  }
 
   /** Resolves when no deeper check is running (tests wait for it). */
   idle(): Promise<void> {
