@@ -7,6 +7,7 @@ import { test } from 'node:test';
 
 import type { ConnectRequest } from '../src/connect/connectPlan.js';
 import { explainedError } from '../src/connect/userError.js';
+import { bootstrapFailure } from '../src/diagnose/bootstrapChecks.js';
 import type { CheckResult } from '../src/diagnose/index.js';
 import {
   diagnoseChoices,
@@ -14,6 +15,7 @@ import {
   diagnosePlanForRequest,
 } from '../src/model/diagnosePlan.js';
 import { Findings, FINDINGS_MAX_AGE_MS } from '../src/model/findings.js';
+import { scrubShapes } from '../src/ssm/redact.js';
 
 const scope = { profile: 'dev', region: 'eu-west-1' };
 const taskId = 'a'.repeat(32);
@@ -155,4 +157,30 @@ test('an editor Connect failure the checks explain: code, sentence, fix, and the
     command: 'ecsRemote.signIn',
     args: ['aws sso login --profile dev'],
   });
+});
+
+test('secret-shaped assignments are scrubbed, in any case and form, and ordinary text is kept', () => {
+  const secret = 'container-secret-value-never-shown';
+  for (const line of [
+    `AWS_SECRET_ACCESS_KEY=${secret}`,
+    `export AWS_SESSION_TOKEN=${secret}`,
+    `aws_secret_access_key = ${secret}`,
+    `"SecretAccessKey": "${secret}"`,
+    `{"TokenValue":"${secret}"}`,
+    `DB_PASSWORD=${secret} APP_MODE=web`,
+  ]) {
+    const scrubbed = scrubShapes(line);
+    assert.ok(!scrubbed.includes(secret), scrubbed);
+    assert.match(scrubbed, /\[redacted\]/);
+  }
+  assert.equal(scrubShapes('APP_MODE=web PORT=8080'), 'APP_MODE=web PORT=8080');
+  const failure = bootstrapFailure(
+    'NO_RESULT',
+    `its last output was: AWS_SECRET_ACCESS_KEY=${secret}`,
+    'app',
+  );
+  assert.equal(
+    failure.message,
+    'Starting sshd in container "app" ended without a result; its last output was: AWS_SECRET_ACCESS_KEY=[redacted].',
+  );
 });

@@ -1,6 +1,7 @@
 // The bootstrap script's error codes (src/bootstrap/bootstrap.sh) as check results: what went
 // wrong in the container, in one sentence, and what to change.
 
+import { scrubShapes } from '../ssm/redact.js';
 import type { CheckResult } from './checkResult.js';
 import { finding } from './result.js';
 
@@ -44,7 +45,8 @@ const MESSAGES: Record<string, string> = {
 /** `code` is the script's own (NO_NETWORK), `reason` its reason text. */
 export function bootstrapFailure(code: string, reason: string, container?: string): CheckResult {
   const where = container ? `container "${container}"` : 'the container';
-  const detail = MESSAGES[code] ?? reason.replace(/[.\s]+$/, '');
+  // The reason may quote the container's own output, which may print its environment.
+  const detail = MESSAGES[code] ?? scrubShapes(reason).replace(/[.\s]+$/, '');
   const verb = code === 'NO_RESULT' ? 'ended without a result;' : 'failed:';
   return finding(
     'fail',

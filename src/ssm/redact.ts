@@ -6,8 +6,10 @@ import type { Logger } from './log.js';
 const PATTERNS: RegExp[] = [
   // Stream URLs: keep the host, drop the path and query that carry the session and cell.
   /\b(wss?:\/\/[^/\s]+)\/[^\s"']*/gi,
-  // TokenValue / SessionToken / secret keys written as JSON or key=value.
-  /("?(?:TokenValue|tokenValue|SessionToken|sessionToken|SecretAccessKey|secretAccessKey|aws_secret_access_key|aws_session_token)"?\s*[:=]\s*)"?[^"\s,}]+"?/g,
+  // Anything named like a secret (TokenValue, SessionToken, SecretAccessKey,
+  // AWS_SECRET_ACCESS_KEY, aws_session_token, DB_PASSWORD, ...) written as JSON, key=value or
+  // `export NAME=value`, in any case.
+  /("?\b[\w.-]*(?:secret|token|password|passwd|credential)[\w.-]*"?\s*[:=]\s*)"?[^"\s,}]+"?/gi,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
 ];
 
@@ -37,4 +39,9 @@ export class Redactor {
       error: (m) => logger.error(this.scrub(m)),
     };
   }
+}
+
+/** Text from elsewhere (a container's output) with anything shaped like a secret scrubbed. */
+export function scrubShapes(text: string): string {
+  return new Redactor().scrub(text);
 }
