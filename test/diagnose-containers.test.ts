@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import { parseTargetSpec } from '../src/aws/resolveTarget.js';
 import type { Task } from '@aws-sdk/client-ecs';
 
+import { escapeMarkdown } from '../src/diagnose/renderReport.js';
 import { diagnose } from '../src/diagnose/index.js';
 import { diagnosePlanForNode, findingsKeyFor } from '../src/model/diagnosePlan.js';
 import { Findings } from '../src/model/findings.js';
@@ -198,7 +199,9 @@ for (const cause of CAUSES) {
       assert.equal(rowText(row).icon, 'warning');
       assert.match(rowText(row).description ?? '', /· sshd in the container: fail$/);
       assert.ok(
-        tooltipText(row).includes(`(BOOTSTRAP_${cause.code}): ${found.message} Fix: ${found.fix}`),
+        tooltipText(row).includes(
+          `(BOOTSTRAP_${cause.code}): ${escapeMarkdown(found.message)} Fix: ${escapeMarkdown(found.fix ?? '')}`,
+        ),
         tooltipText(row),
       );
 

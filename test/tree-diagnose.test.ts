@@ -8,6 +8,7 @@ import { test } from 'node:test';
 
 import type { Task } from '@aws-sdk/client-ecs';
 
+import { escapeMarkdown } from '../src/diagnose/renderReport.js';
 import { diagnose, type CheckResult } from '../src/diagnose/index.js';
 import {
   containersToAsk,
@@ -118,7 +119,9 @@ function assertNames(row: EcsNode, cause: Cause): void {
   assert.match(problem.fix ?? '', treeFix(cause), `${row.kind} row fix`);
   const tooltip = tooltipText(row);
   assert.ok(
-    tooltip.includes(`(${cause.code}): ${problem.message} Fix: ${problem.fix}`),
+    tooltip.includes(
+      `(${cause.code}): ${escapeMarkdown(problem.message)} Fix: ${escapeMarkdown(problem.fix ?? '')}`,
+    ),
     `${row.kind} row tooltip: ${tooltip}`,
   );
   const text = rowText(row);

@@ -14,7 +14,8 @@ import {
   findingsKeyFor,
   diagnosePlanForRequest,
 } from '../src/model/diagnosePlan.js';
-import { Findings, FINDINGS_MAX_AGE_MS } from '../src/model/findings.js';
+import { Findings, FINDINGS_MAX_AGE_MS, MAX_ENTRIES } from '../src/model/findings.js';
+import { tooltipText } from '../src/model/presentation.js';
 import { scrubShapes } from '../src/ssm/redact.js';
 
 const scope = { profile: 'dev', region: 'eu-west-1' };
@@ -78,7 +79,7 @@ test("the palette's Diagnose choices: this window first, then recent ones newest
   const recent = [
     { alias: 'ecs--shop--web--app', request: request('service/web'), openedAt: now - 5 * 60_000 },
     { alias: 'ecs--shop--api--app', request: request('service/api'), openedAt: now - 60_000 },
-    { alias: 'ecs--shop--t--side', request: request(`task/${taskId}`, 'side'), openedAt: 0 },
+    { alias: 'ecs--shop--t--side', request: request(`task/${taskId}`, 'side'), openedAt: 1 },
   ];
   const choices = diagnoseChoices(recent, 'ecs--shop--web--app', now);
   assert.deepEqual(
@@ -86,7 +87,7 @@ test("the palette's Diagnose choices: this window first, then recent ones newest
     [
       ['$(remote) app in service/web', 'This window · ecs--shop--web--app'],
       ['$(history) app in service/api', 'Connected 1m ago · ecs--shop--api--app'],
-      [`$(history) side in task/${taskId}`, 'Connected 10m ago · ecs--shop--t--side'],
+      [`$(history) side in task/${taskId}`, 'Connected 9m ago · ecs--shop--t--side'],
       ['$(list-tree) Choose a container…', undefined],
     ],
   );
@@ -183,4 +184,84 @@ test('secret-shaped assignments are scrubbed, in any case and form, and ordinary
     failure.message,
     'Starting sshd in container "app" ended without a result; its last output was: AWS_SECRET_ACCESS_KEY=[redacted].',
   );
+});
+
+test("a container's text in a tooltip stays text: no image, no link", () => {
+  const quoted: CheckResult = {
+    ...noShell,
+    code: 'BOOTSTRAP_NO_RESULT',
+    message: 'its last output was: ![p](https://pixel.invalid/p.png) [here](https://x.invalid) <b>',
+  };
+  const container = { name: 'app', lastStatus: 'RUNNING', problems: [quoted] };
+  const node = {
+    kind: 'container' as const,
+    id: 'x',
+    scope,
+    clusterName: 'shop',
+    task: {
+      arn: '',
+      id: taskId,
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      execEnabled: true,
+      taskDefinition: 'web:1',
+      containers: [container],
+    },
+    container,
+  };
+  const tooltip = tooltipText(node);
+  assert.match(tooltip, /!\\\[p\\\]\(https:\/\/pixel\.invalid\/p\.png\) \\\[here\\\]/);
+  assert.doesNotMatch(tooltip, /(^|[^\\])\]\(/, 'no Markdown link or image survives');
+  assert.match(tooltip, /\\<b\\>/);
+});
+
+test("the palette's Diagnose choices survive a stored history they cannot fully use", () => {
+  const good = { alias: 'ecs--a', request: request('service/web'), openedAt: 60_000 };
+  const stored: unknown[] = [
+    good,
+    { alias: 'ecs--no-request', openedAt: 1 },
+    { request: request('service/api'), openedAt: 2 },
+    { alias: 'ecs--half', request: { cluster: 'shop' }, openedAt: 3 },
+    { alias: 'ecs--b', request: request('service/api') },
+    { ...good, openedAt: 1_000, request: request('service/old') },
+    null,
+    'text',
+  ];
+  const choices = diagnoseChoices(stored, undefined, 120_000);
+  assert.deepEqual(
+    choices.map((c) => [c.label, c.detail]),
+    [
+      ['$(history) app in service/web', 'Connected 1m ago · ecs--a'],
+      ['$(history) app in service/api', 'Connected earlier · ecs--b'],
+      ['$(list-tree) Choose a container…', undefined],
+    ],
+  );
+  assert.deepEqual(diagnoseChoices([{ alias: 'x' }], undefined), [], 'nothing usable');
+  assert.equal(
+    diagnoseChoices([{ ...good, alias: undefined }], undefined).length,
+    0,
+    'no alias, no "This window"',
+  );
+});
+
+test('findings: expired ones are dropped as new ones come, at most MAX_ENTRIES are kept, and a clock set back does not keep one', () => {
+  const findings = new Findings();
+  for (let i = 0; i < 2_000; i++) {
+    const key = { scope, cluster: 'shop', taskId: i.toString(16).padStart(32, '0') };
+    findings.record(key, [noShell], 'Connect', i);
+  }
+  assert.equal(findings.size, MAX_ENTRIES, 'the oldest went first');
+  const newest = { scope, cluster: 'shop', taskId: (1_999).toString(16).padStart(32, '0') };
+  assert.equal(findings.forTask(newest, 2_000).length, 1);
+  findings.record(
+    { ...newest, taskId: 'f'.repeat(32) },
+    [noShell],
+    'Connect',
+    2_000 + FINDINGS_MAX_AGE_MS * 2,
+  );
+  assert.equal(findings.size, 1, 'the expired ones were dropped');
+
+  const future = new Findings();
+  future.record(newest, [noShell], 'Connect', 10 * FINDINGS_MAX_AGE_MS);
+  assert.equal(future.forTask(newest, 0).length, 0, 'stamped far ahead of the clock: not shown');
 });

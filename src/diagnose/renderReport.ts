@@ -36,18 +36,23 @@ export function summarize(results: CheckResult[]): string {
 /** Markdown: a heading, the summary, one section per problem, then a list of what passed. */
 export function renderReport(results: CheckResult[], subject?: string): string {
   const sorted = sortResults(results);
-  const lines = [`# Why can't I connect${subject ? `: ${escape(subject)}` : ''}?`, ''];
+  const lines = [`# Why can't I connect${subject ? `: ${escapeMarkdown(subject)}` : ''}?`, ''];
   lines.push(`**${summarize(results)}**`, '');
   for (const result of sorted.filter((r) => isProblem(r.outcome))) {
-    lines.push(`## ${MARK[result.outcome]} ${escape(result.title)} (\`${result.code}\`)`, '');
-    lines.push(escape(result.message), '');
-    if (result.fix) lines.push(`**Fix:** ${escape(result.fix)}`, '');
+    lines.push(
+      `## ${MARK[result.outcome]} ${escapeMarkdown(result.title)} (\`${result.code}\`)`,
+      '',
+    );
+    lines.push(escapeMarkdown(result.message), '');
+    if (result.fix) lines.push(`**Fix:** ${escapeMarkdown(result.fix)}`, '');
   }
   const rest = sorted.filter((r) => !isProblem(r.outcome));
   if (rest.length > 0) {
     lines.push('## Checks that passed or do not apply', '');
     for (const r of rest)
-      lines.push(`- ${MARK[r.outcome]} **${escape(r.title)}**: ${escape(r.message)}`);
+      lines.push(
+        `- ${MARK[r.outcome]} **${escapeMarkdown(r.title)}**: ${escapeMarkdown(r.message)}`,
+      );
     lines.push('');
   }
   return lines.join('\n');
@@ -97,8 +102,9 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** Markdown's inline specials, so that ARNs with `*` and names with `_` print as they are. */
-function escape(text: string): string {
+/** Markdown's inline specials, so that ARNs with `*` and names with `_` print as they are, and
+ * text from a container cannot become a link or an image. */
+export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
 }
 

@@ -133,28 +133,54 @@ const MAX_RECENT = 5;
  * command goes straight to the picks.
  */
 export function diagnoseChoices(
-  recent: RecentConnection[],
+  stored: unknown[],
   currentAlias: string | undefined,
   now = Date.now(),
 ): DiagnoseChoice[] {
+  const recent = usableConnections(stored);
   if (recent.length === 0) return [];
-  const current = recent.filter((r) => r.alias === currentAlias);
-  const others = recent
-    .filter((r) => r.alias !== currentAlias)
-    .sort((a, b) => b.openedAt - a.openedAt);
+  const isCurrent = (r: RecentConnection) => currentAlias !== undefined && r.alias === currentAlias;
+  const current = recent.filter(isCurrent);
+  const others = recent.filter((r) => !isCurrent(r)).sort((a, b) => b.openedAt - a.openedAt);
   const choices = [...current, ...others].slice(0, MAX_RECENT).map((connection) => {
     const { request } = connection;
     const where = `cluster ${request.cluster} · ${scopeLabel(request.scope)}`;
-    const when =
-      connection.alias === currentAlias
-        ? 'This window'
-        : `Connected ${formatAge(now - connection.openedAt)} ago`;
+    const here = isCurrent(connection);
+    const age = connection.openedAt > 0 ? ` ${formatAge(now - connection.openedAt)} ago` : ' earlier';
+    const when = here ? 'This window' : `Connected${age}`;
     return {
-      label: `$(${connection.alias === currentAlias ? 'remote' : 'history'}) ${request.container} in ${request.target}`,
+      label: `$(${here ? 'remote' : 'history'}) ${request.container} in ${request.target}`,
       description: where,
       detail: `${when} · ${connection.alias}`,
       plan: diagnosePlanForRequest(request),
     };
   });
   return [...choices, { label: '$(list-tree) Choose a container…' }];
+}
+
+/**
+ * The stored history as far as it can be used: entries with an alias and a complete request
+ * (an older version or a hand edit may have left others), each alias once, newest kept.
+ */
+export function usableConnections(stored: unknown[]): RecentConnection[] {
+  const byAlias = new Map<string, RecentConnection>();
+  for (const entry of Array.isArray(stored) ? stored : []) {
+    const connection = usable(entry);
+    const held = connection && byAlias.get(connection.alias);
+    if (connection && (!held || held.openedAt < connection.openedAt)) {
+      byAlias.set(connection.alias, connection);
+    }
+  }
+  return [...byAlias.values()];
+}
+
+function usable(entry: unknown): RecentConnection | undefined {
+  const record = entry as Partial<RecentConnection> | undefined;
+  const request = record?.request as Partial<ConnectRequest> | undefined;
+  const text = (value: unknown) => typeof value === 'string' && value !== '';
+  if (!record || !text(record.alias) || !request) return undefined;
+  if (![request.cluster, request.target, request.container].every(text)) return undefined;
+  if (!request.scope || !text(request.scope.region)) return undefined;
+  const openedAt = Number.isFinite(record.openedAt) ? (record.openedAt as number) : 0;
+  return { alias: record.alias as string, request: request as ConnectRequest, openedAt };
 }

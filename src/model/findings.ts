@@ -24,6 +24,8 @@ export interface Finding {
 
 /** How long a finding is shown: long enough to act on it, short enough not to mislead. */
 export const FINDINGS_MAX_AGE_MS = 30 * 60_000;
+/** At most this many are kept; the oldest go first. */
+export const MAX_ENTRIES = 500;
 
 export class Findings {
   private readonly entries = new Map<string, Finding>();
@@ -40,10 +42,21 @@ export class Findings {
   ): void {
     const kept = results.filter((r) => r.outcome !== 'pass' && r.outcome !== 'skip');
     const id = keyOf(key);
+    this.prune(now);
     if (kept.length === 0 && !this.entries.has(id)) return;
-    if (kept.length === 0) this.entries.delete(id);
-    else this.entries.set(id, { results: kept, source, at: now });
+    this.entries.delete(id);
+    if (kept.length > 0) this.entries.set(id, { results: kept, source, at: now });
+    // The oldest go first when there are too many (Map keeps insertion order).
+    for (const old of this.entries.keys()) {
+      if (this.entries.size <= MAX_ENTRIES) break;
+      this.entries.delete(old);
+    }
     for (const listener of this.listeners) listener();
+  }
+
+  /** How many findings are kept (tests). */
+  get size(): number {
+    return this.entries.size;
   }
 
   /** What was found for the task as a whole and for each of its containers. */
@@ -73,9 +86,20 @@ export class Findings {
   }
 
   private fresh(id: string, finding: Finding, now: number): Finding | undefined {
-    if (now - finding.at <= this.maxAgeMs) return finding;
+    if (this.isFresh(finding, now)) return finding;
     this.entries.delete(id);
     return undefined;
+  }
+
+  /** Fresh within the age limit either way, so a clock set back does not keep one forever. */
+  private isFresh(finding: Finding, now: number): boolean {
+    return Math.abs(now - finding.at) <= this.maxAgeMs;
+  }
+
+  private prune(now: number): void {
+    for (const [id, finding] of this.entries) {
+      if (!this.isFresh(finding, now)) this.entries.delete(id);
+    }
   }
 }
 

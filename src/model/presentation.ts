@@ -3,6 +3,7 @@
 
 import { containerExecState, taskExecState } from './execState.js';
 import type { CheckResult } from '../diagnose/checkResult.js';
+import { escapeMarkdown } from '../diagnose/renderReport.js';
 import { scopeLabel, type EcsNode, type FoundBy, type TaskSummary } from './nodes.js';
 import { rowProblem } from './taskProblems.js';
 
@@ -107,9 +108,11 @@ function problemLines(
   foundBy?: FoundBy,
   now = Date.now(),
 ): string[] {
+  // Escaped: a message can quote a container's output, which must not become a link or image.
   const lines = (found ?? []).map((p) => {
     const mark = p.outcome === 'unknown' ? '?' : '⚠';
-    return `${mark} **${p.title}** (${p.code}): ${p.message}${p.fix ? ` Fix: ${p.fix}` : ''}`;
+    const fix = p.fix ? ` Fix: ${escapeMarkdown(p.fix)}` : '';
+    return `${mark} **${escapeMarkdown(p.title)}** (${p.code}): ${escapeMarkdown(p.message)}${fix}`;
   });
   if (foundBy) {
     lines.push(`_Some of this was found by ${foundBy.source} ${formatAge(now - foundBy.at)} ago._`);

@@ -256,9 +256,10 @@ function scopeNode(scope: Scope): ScopeNode {
 }
 
 function taskNodes(parent: ServiceNode | StandaloneNode, tasks: TaskNode['task'][]): TaskNode[] {
-  return tasks.sort(compareTasks).map((task) => ({
+  // AWS always names tasks and containers; should one come without, its position keeps ids unique.
+  return tasks.sort(compareTasks).map((task, index) => ({
     kind: 'task',
-    id: `${parent.id}/t:${task.id}`,
+    id: `${parent.id}/t:${task.id || `#${index}`}`,
     scope: parent.scope,
     clusterName: parent.clusterName,
     task,
@@ -269,9 +270,9 @@ function containerNodes(node: TaskNode): EcsNode[] {
   if (node.task.containers.length === 0) {
     return [{ kind: 'empty', id: `${node.id}/empty`, what: 'No containers in this task' }];
   }
-  return node.task.containers.map((container) => ({
+  return node.task.containers.map((container, index) => ({
     kind: 'container',
-    id: `${node.id}/ct:${container.name}`,
+    id: `${node.id}/ct:${container.name || `#${index}`}`,
     scope: node.scope,
     clusterName: node.clusterName,
     task: node.task,
