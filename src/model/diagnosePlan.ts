@@ -146,7 +146,8 @@ export function diagnoseChoices(
     const { request } = connection;
     const where = `cluster ${request.cluster} · ${scopeLabel(request.scope)}`;
     const here = isCurrent(connection);
-    const age = connection.openedAt > 0 ? ` ${formatAge(now - connection.openedAt)} ago` : ' earlier';
+    const age =
+      connection.openedAt > 0 ? ` ${formatAge(now - connection.openedAt)} ago` : ' earlier';
     const when = here ? 'This window' : `Connected${age}`;
     return {
       label: `$(${here ? 'remote' : 'history'}) ${request.container} in ${request.target}`,
