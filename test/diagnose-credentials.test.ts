@@ -70,7 +70,6 @@ function writeSsoHome(dir: string): void {
 
 type EnvCase = 'fake keys' | 'no credentials' | 'expired SSO' | 'expired keys';
 
-
 function envFor(kind: EnvCase): Record<string, string> {
   const env = emulatorEnv(emulator.endpoint);
   if (kind === 'fake keys') return env;
