@@ -175,6 +175,8 @@ test('secret-shaped assignments are scrubbed, in any case and form, and ordinary
     assert.match(scrubbed, /\[redacted\]/);
   }
   assert.equal(scrubShapes('APP_MODE=web PORT=8080'), 'APP_MODE=web PORT=8080');
+  const sentence = 'NO_CREDENTIALS: No usable AWS credentials: Could not load credentials.';
+  assert.equal(scrubShapes(sentence), sentence, 'a sentence about credentials is kept');
   const failure = bootstrapFailure(
     'NO_RESULT',
     `its last output was: AWS_SECRET_ACCESS_KEY=${secret}`,

@@ -3,13 +3,23 @@
 
 import type { Logger } from './log.js';
 
+/** A name with secret, token, password or credential in it. */
+const SECRET_NAME = '[\\w.-]*(?:secret|token|password|passwd|credential)[\\w.-]*';
+/** The names AWS gives its secrets. */
+const AWS_SECRET_NAME =
+  '(?:TokenValue|SessionToken|SecretAccessKey|aws_secret_access_key|aws_session_token)';
+
 const PATTERNS: RegExp[] = [
   // Stream URLs: keep the host, drop the path and query that carry the session and cell.
   /\b(wss?:\/\/[^/\s]+)\/[^\s"']*/gi,
   // Anything named like a secret (TokenValue, SessionToken, SecretAccessKey,
-  // AWS_SECRET_ACCESS_KEY, aws_session_token, DB_PASSWORD, ...) written as JSON, key=value or
-  // `export NAME=value`, in any case.
-  /("?\b[\w.-]*(?:secret|token|password|passwd|credential)[\w.-]*"?\s*[:=]\s*)"?[^"\s,}]+"?/gi,
+  // AWS_SECRET_ACCESS_KEY, aws_session_token, DB_PASSWORD, ...) as a JSON member, key=value or
+  // `export NAME=value`, in any case; the AWS names also as `name: value`. A sentence such as
+  // "NO_CREDENTIALS: No usable credentials" is none of these.
+  new RegExp(
+    `((?:"${SECRET_NAME}"\\s*:|\\b${SECRET_NAME}\\s*=|\\b${AWS_SECRET_NAME}\\s*:)\\s*)"?[^"\\s,}]+"?`,
+    'gi',
+  ),
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
 ];
 
