@@ -1,8 +1,8 @@
 // `npm run bench`: measures connect, throughput, the proxy process, scale, footprint and the data
 // channel against the emulator on this machine, and writes docs/benchmarks.md.
-//   tsx bench/main.ts [--smoke] [--only connect] [--out FILE]
-// --smoke runs every path once with tiny sizes (for test/bench-smoke.test.ts). --only connect
-// runs the Connect section alone and prints its report to stdout (or --out), leaving
+//   tsx bench/main.ts [--smoke] [--only connect|scale] [--out FILE]
+// --smoke runs every path once with tiny sizes (for test/bench-smoke.test.ts). --only connect (or
+// scale) runs that section alone and prints its report to stdout (or --out), leaving
 // docs/benchmarks.md as it is. A part that fails is written as such and makes the exit status
 // 1; the other parts still run.
 
@@ -111,9 +111,9 @@ async function measureAll(plan: Plan): Promise<Section[]> {
   ];
 }
 
-function describePlan(plan: Plan, whole: boolean): string {
+function describePlan(plan: Plan, whole: boolean, only = 'Connect'): string {
   const mode = plan.name === 'full' ? 'full plan' : 'smoke plan: one run each, tiny sizes';
-  return whole ? mode : `${mode}, Connect only`;
+  return whole ? mode : `${mode}, ${only} only`;
 }
 
 /** Formats the report as the repository's Prettier would; writes it to `out`, else stdout. */
@@ -138,8 +138,8 @@ async function main(): Promise<number> {
       out: { type: 'string' },
     },
   });
-  if (values.only !== undefined && values.only !== 'connect') {
-    throw new Error(`--only takes "connect", not "${values.only}"`);
+  if (values.only !== undefined && values.only !== 'connect' && values.only !== 'scale') {
+    throw new Error(`--only takes "connect" or "scale", not "${values.only}"`);
   }
   const plan = values.smoke ? SMOKE : FULL;
   const whole = values.only === undefined;
@@ -150,11 +150,13 @@ async function main(): Promise<number> {
 
   const sections = whole
     ? await measureAll(plan)
-    : await guarded(['Connect'], () => connectOnly(plan));
+    : values.only === 'scale'
+      ? await guarded(['Scale'], async () => [await measureScale(plan)])
+      : await guarded(['Connect'], () => connectOnly(plan));
   const loadAfter = loadavg()[0];
   const text = renderReport(
     {
-      mode: describePlan(plan, whole),
+      mode: describePlan(plan, whole, values.only === 'scale' ? 'Scale' : 'Connect'),
       date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       durationS: (Date.now() - started) / 1000,
       machine: machineLines(describeMachine(ROOT)),

@@ -5,10 +5,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ECSClient } from '@aws-sdk/client-ecs';
-
+import type { AwsClients } from '../src/aws/clients.js';
 import { silentLogger } from '../src/ssm/log.js';
-import { FAKE_ACCESS_KEY, FAKE_SECRET_KEY } from '../test/support/awsEnv.js';
+import { emulatorClients } from '../test/support/diagnoseWorlds.js';
 import { ROOT } from '../test/support/e2e.js';
 
 export const TREE_MODEL = 'src/model/treeModel.ts';
@@ -21,11 +20,13 @@ interface NodeLike {
 
 interface TreeModelLike {
   children(node?: NodeLike): Promise<NodeLike[]>;
+  /** Resolves when the deeper checks (IAM simulation) that listings start are done. */
+  idle?(): Promise<void>;
 }
 
 type TreeModelClass = new (options: {
   scopes(): { region: string }[];
-  clients(scope: { region: string }): { ecs: ECSClient };
+  clients(scope: { region: string }): AwsClients;
   log: typeof silentLogger;
 }) => TreeModelLike;
 
@@ -42,17 +43,12 @@ export interface Expanded {
   containers: number;
 }
 
-/** A fresh model and client, as on a new window. */
+/** A fresh model and clients, as on a new window. */
 export function newModel(Model: TreeModelClass, endpoint: string): TreeModelLike {
-  const ecs = new ECSClient({
-    endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: FAKE_ACCESS_KEY, secretAccessKey: FAKE_SECRET_KEY },
-    maxAttempts: 1,
-  });
+  const clients = emulatorClients(endpoint);
   return new Model({
     scopes: () => [{ region: 'eu-west-1' }],
-    clients: () => ({ ecs }),
+    clients: () => clients,
     log: silentLogger,
   });
 }

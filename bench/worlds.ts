@@ -2,6 +2,7 @@
 // throughput, and a large inventory (no real containers) for the scale figures.
 
 import type { World } from '../test/emulator/index.js';
+import { CALLER, CALLER_POLICY, CALLER_ROLE } from '../test/support/diagnoseWorlds.js';
 
 export const CLUSTER = 'bench';
 export const COLD_SERVICE = 'cold';
@@ -60,7 +61,9 @@ export function scaleWorld(shape: ScaleShape): World {
     clusters.push({ name: `cluster-${String(c).padStart(2, '0')}`, tasks });
   }
   clusters.push(bigCluster(shape));
-  return { targets: {}, ecs: { clusters } };
+  // A caller who may simulate, so the tree's deeper checks run as they would for most users.
+  const iam = { caller: CALLER, policies: { [CALLER_ROLE]: CALLER_POLICY } };
+  return { targets: {}, ecs: { clusters }, iam };
 }
 
 function bigCluster(shape: ScaleShape): Cluster {
