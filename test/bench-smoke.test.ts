@@ -43,7 +43,11 @@ test('the benchmark in its smoke plan writes every section with measured figures
     assert.match(text, /\| Warm, through our proxy +\| [\d,.]+ ms /);
     assert.match(text, /\| Cold, through our proxy +\| [\d,.]+ ms /);
     assert.match(text, /\| Upload, floor +\| [\d,.]+ MiB\/s /);
-    assert.match(text, /\| `ecs-ssh ls --cluster big`: ECS API calls +\| [\d,]+ calls /);
+    assert.match(text, /\| `ecs-ssh ls --cluster big`: AWS API calls +\| [\d,]+ calls /);
+    assert.match(
+      text,
+      /\| Tree model: expand `big` to every container: AWS API calls .*SimulatePrincipalPolicy \d+/,
+    );
     assert.match(text, /\| Through client and emulator +\| [\d,.]+ MiB\/s /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
