@@ -1,9 +1,12 @@
 // Activation reads as a table of contents: log, shared services, launcher, tree, status bar,
-// commands. Returns a small API that the editor tests use to walk the tree.
+// commands. Returns a small API that the editor tests use to walk the tree and read what the
+// status bar and the palette's Diagnose offer.
 
 import * as vscode from 'vscode';
 
+import { paletteChoices } from './commands/diagnose.js';
 import { registerCommands } from './commands/index.js';
+import type { DiagnoseChoice } from './model/diagnosePlan.js';
 import type { EcsNode } from './model/nodes.js';
 import { registerTree } from './tree/registerTree.js';
 import { createLog } from './ui/log.js';
@@ -16,6 +19,8 @@ export interface EcsRemoteApi {
   tree: vscode.TreeDataProvider<EcsNode>;
   /** What the status bar item shows. */
   statusBar(): StatusSnapshot;
+  /** What Diagnose Connection from the palette offers first, in order. */
+  diagnoseChoices(): Promise<DiagnoseChoice[]>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<EcsRemoteApi> {
@@ -36,7 +41,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<EcsRem
   await statusBar.update();
 
   log.info(`Activated in ${Date.now() - started} ms`);
-  return { tree: tree.provider, statusBar: () => statusBar.snapshot() };
+  return {
+    tree: tree.provider,
+    statusBar: () => statusBar.snapshot(),
+    diagnoseChoices: () => paletteChoices(services),
+  };
 }
 
 export function deactivate(): void {}

@@ -17,6 +17,7 @@ import {
   diagnosePlanForRequest,
   findingsKeyFor,
   fixOffers,
+  type DiagnoseChoice,
   type DiagnosePlan,
 } from '../model/diagnosePlan.js';
 import type { EcsNode } from '../model/nodes.js';
@@ -52,9 +53,7 @@ async function planFor(
   } else if (subject) {
     return diagnosePlanForRequest(subject);
   }
-  const { globalState, workspaceState } = services.context;
-  const current = await currentAlias(globalState, workspaceState);
-  const choices = diagnoseChoices(recentConnections(globalState), current);
+  const choices = await paletteChoices(services);
   if (choices.length > 0) {
     const picked = await vscode.window.showQuickPick(choices, {
       title: 'Diagnose Connection',
@@ -65,6 +64,13 @@ async function planFor(
     if (picked.plan) return picked.plan;
   }
   return diagnosePlanForRequest(await pickTarget(services));
+}
+
+/** What the palette offers first: this window's connection, the recent ones, picking. */
+export async function paletteChoices(services: Services): Promise<DiagnoseChoice[]> {
+  const { globalState, workspaceState } = services.context;
+  const current = await currentAlias(globalState, workspaceState);
+  return diagnoseChoices(recentConnections(globalState), current);
 }
 
 /** For a task row with several containers: which one to check (any, reachable or not). */

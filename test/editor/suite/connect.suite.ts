@@ -220,18 +220,29 @@ describe('ECS Remote SSH in a real extension host', () => {
     assert.match(tooltip, /found by Diagnose Connection <1m ago/);
   });
 
-  it('Diagnose Connection from the palette offers the newest connection first', async () => {
-    const running = vscode.commands.executeCommand<string>('ecsRemote.diagnose');
-    let report: string | undefined;
-    void running.then((value) => (report = value));
-    // The first choice is selected when the quick pick opens; accept it once it is there.
-    for (let i = 0; i < 100 && report === undefined; i++) {
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+  it('Diagnose Connection from the palette offers the newest connection first, and diagnoses it', async () => {
+    const choices = await api.diagnoseChoices();
     // The newest connection is the one to service "web" (Connect in Current Window above).
-    assert.match(report ?? '', /^# Why can't I connect: app in service\/web\?/);
-    assert.match(report ?? '', /\*\*sshd in the container\*\*: Container "app" has sshd/);
+    assert.equal(choices[0].label, '$(history) app in service/web');
+    assert.equal(choices[0].description, 'cluster demo · default · eu-west-1');
+    assert.match(
+      choices[0].detail ?? '',
+      /^Connected <1m ago · ecs--default--eu-west-1--demo--service-web--app$/,
+    );
+    assert.equal(choices[1].label, `$(history) app in task/${env('ECS_REMOTE_TEST_WEB_TASK')}`);
+    assert.equal(choices[choices.length - 1].label, '$(list-tree) Choose a container…');
+    const plan = choices[0].plan ?? assert.fail('the first choice has a plan');
+
+    // Picking it runs the same diagnosis as the command given that connection's request.
+    const report = await vscode.commands.executeCommand<string>('ecsRemote.diagnose', {
+      scope: plan.scope,
+      cluster: plan.target.cluster,
+      target: 'service/web',
+      container: plan.target.container,
+      user: 'root',
+    });
+    assert.match(report, /^# Why can't I connect: app in service\/web\?/);
+    assert.match(report, /\*\*sshd in the container\*\*: Container "app" has sshd/);
   });
 
   it('Connect to a container whose exec agent stopped opens nothing', async () => {
