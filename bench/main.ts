@@ -53,7 +53,8 @@ async function guarded(titles: string[], part: () => Promise<Section[]>): Promis
   }
 }
 
-async function endToEnd(plan: Plan): Promise<Section[]> {
+/** Connect, and unless `connectOnly`, throughput and the proxy process, on one rig. */
+async function endToEnd(plan: Plan, connectOnly = false): Promise<Section[]> {
   say('preparing images and the emulator with real containers');
   await Promise.all([ensureImage('sshd'), ensureImage('apt-local')]);
   const rig = await startRig(connectWorld());
@@ -61,25 +62,12 @@ async function endToEnd(plan: Plan): Promise<Section[]> {
     const warm = await prepareWarm(rig);
     say('connect: warm, floor, cold');
     const connect = await measureConnect(rig, warm, plan);
+    if (connectOnly) return [connect];
     say('the proxy process: load, first SSH byte, memory');
     const start = await measureProxyStart(rig, warm, plan);
     say('throughput: scp up and down, floor and chunk sizes');
     const throughput = await measureThroughput(rig, warm, plan);
     return [connect, throughput.section, proxySection(start, throughput.memory)];
-  } finally {
-    await rig.close();
-  }
-}
-
-/** The Connect section alone: warm through our proxy, the floor, and cold. */
-async function connectOnly(plan: Plan): Promise<Section[]> {
-  say('preparing images and the emulator with real containers');
-  await Promise.all([ensureImage('sshd'), ensureImage('apt-local')]);
-  const rig = await startRig(connectWorld());
-  try {
-    const warm = await prepareWarm(rig);
-    say('connect: warm, floor, cold');
-    return [await measureConnect(rig, warm, plan)];
   } finally {
     await rig.close();
   }
@@ -152,7 +140,7 @@ async function main(): Promise<number> {
     ? await measureAll(plan)
     : values.only === 'scale'
       ? await guarded(['Scale'], async () => [await measureScale(plan)])
-      : await guarded(['Connect'], () => connectOnly(plan));
+      : await guarded(['Connect'], () => endToEnd(plan, true));
   const loadAfter = loadavg()[0];
   const text = renderReport(
     {

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import type { Task } from '@aws-sdk/client-ecs';
 
 import { escapeMarkdown } from '../src/diagnose/renderReport.js';
-import { diagnose, type CheckResult } from '../src/diagnose/index.js';
+import { diagnose, type CheckCode, type CheckResult } from '../src/diagnose/index.js';
 import {
   containersToAsk,
   diagnosePlanForNode,
@@ -207,8 +207,9 @@ for (const cause of CAUSES.filter((c) => c.code !== 'NO_CLUSTERS')) {
   });
 }
 
-test('NO_CLUSTERS: the empty region row names it, with how to choose another region', async () => {
-  const cause = CAUSES.find((c) => c.code === 'NO_CLUSTERS') ?? assert.fail('no world');
+/** The rows under the region's row, in the cause's world. */
+async function regionRows(code: CheckCode): Promise<{ cause: Cause; rows: EcsNode[] }> {
+  const cause = CAUSES.find((c) => c.code === code) ?? assert.fail(`no world for ${code}`);
   const emulator = await startEmulator({ world: cause.world() });
   try {
     const clients = emulatorClients(emulator.endpoint);
@@ -218,42 +219,35 @@ test('NO_CLUSTERS: the empty region row names it, with how to choose another reg
       log: quiet,
     });
     const [scope] = await tree.children();
-    const [row] = await tree.children(scope);
-    assert.equal(row.kind, 'empty');
-    assert.equal(row.kind === 'empty' && row.problem?.code, 'NO_CLUSTERS');
-    assert.match(row.kind === 'empty' ? (row.problem?.message ?? '') : '', cause.message);
-    assert.match(
-      tooltipText(row),
-      /\(NO_CLUSTERS\): Region "eu-west-1" has no ECS clusters for this account\. Fix: Choose the region your clusters run in with "ECS Remote: Select AWS Profile and Region"\./,
-    );
-    const text = rowText(row);
-    assert.equal(text.icon, 'warning');
-    assert.equal(text.iconColor, 'list.errorForeground');
+    return { cause, rows: await tree.children(scope) };
   } finally {
     await emulator.close();
   }
+}
+
+test('NO_CLUSTERS: the empty region row names it, with how to choose another region', async () => {
+  const {
+    cause,
+    rows: [row],
+  } = await regionRows('NO_CLUSTERS');
+  assert.equal(row.kind, 'empty');
+  assert.equal(row.kind === 'empty' && row.problem?.code, 'NO_CLUSTERS');
+  assert.match(row.kind === 'empty' ? (row.problem?.message ?? '') : '', cause.message);
+  assert.match(
+    tooltipText(row),
+    /\(NO_CLUSTERS\): Region "eu-west-1" has no ECS clusters for this account\. Fix: Choose the region your clusters run in with "ECS Remote: Select AWS Profile and Region"\./,
+  );
+  const text = rowText(row);
+  assert.equal(text.icon, 'warning');
+  assert.equal(text.iconColor, 'list.errorForeground');
 });
 
 test('EXEC_KMS_KEY: the cluster row is marked too', async () => {
-  const cause = CAUSES.find((c) => c.code === 'EXEC_KMS_KEY') ?? assert.fail('no world');
-  const emulator = await startEmulator({ world: cause.world() });
-  try {
-    const clients = emulatorClients(emulator.endpoint);
-    const tree = new EcsTreeModel({
-      scopes: () => [{ region: REGION }],
-      clients: () => clients,
-      log: quiet,
-    });
-    const [scope] = await tree.children();
-    const [cluster] = await tree.children(scope);
-    assert.equal(rowText(cluster).icon, 'warning');
-    assert.match(
-      tooltipText(cluster),
-      /\(EXEC_KMS_KEY\): Cluster "shop" encrypts ECS Exec sessions/,
-    );
-  } finally {
-    await emulator.close();
-  }
+  const {
+    rows: [cluster],
+  } = await regionRows('EXEC_KMS_KEY');
+  assert.equal(rowText(cluster).icon, 'warning');
+  assert.match(tooltipText(cluster), /\(EXEC_KMS_KEY\): Cluster "shop" encrypts ECS Exec sessions/);
 });
 
 test('exec off: the task row reads its failure, in red', async () => {
