@@ -19,8 +19,10 @@ import {
   enableExecAndRedeploy,
   enableExecConfirmation,
   problems,
+  renderReport,
   type CheckResult,
 } from '../src/diagnose/index.js';
+import { escapeMarkdown } from '../src/diagnose/renderReport.js';
 import { startEmulator, type Emulator, type World } from './emulator/index.js';
 import { CAUSES, type Cause } from './support/diagnoseCauses.js';
 import {
@@ -78,13 +80,20 @@ test('the healthy world: every check passes or does not apply, and the probe fin
 });
 
 for (const cause of CAUSES) {
-  test(`${cause.code} (${cause.what}): the runner names it with its sentence and fix`, async () => {
+  test(`${cause.code} (${cause.what}): the runner and its Markdown report name it with its sentence and fix`, async () => {
     await withEmulator(cause.world(), cause.answers, async (emulator) => {
       const results = await run(emulator, cause.container);
       const result = find(results, cause);
       assert.match(result.message, cause.message);
       assert.match(result.fix ?? '', cause.fix);
-      const printed = JSON.stringify(results);
+      // The report Diagnose Connection opens: a section for the problem with its fix.
+      const report = renderReport(results, 'app in service/web');
+      assert.ok(
+        report.includes(`(\`${cause.code}\`)\n\n${escapeMarkdown(result.message)}\n\n`),
+        report,
+      );
+      assert.ok(report.includes(`**Fix:** ${escapeMarkdown(result.fix ?? '')}`), report);
+      const printed = JSON.stringify(results) + report;
       for (const secret of CONTAINER_KEY_VALUES) assert.ok(!printed.includes(secret));
     });
   });
