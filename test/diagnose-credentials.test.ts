@@ -319,3 +319,44 @@ test('CLUSTER_NOT_FOUND: the runner, doctor and proxy name the clusters the regi
     new RegExp(`error: CLUSTER_NOT_FOUND: ${MISSING_CLUSTER.source} Fix: Check`),
   );
 });
+
+test('SERVICE_NOT_FOUND: a service the cluster does not have fails the runner, doctor, proxy and config', async () => {
+  const message = /^Service "nope" is not in cluster "shop"\.$/;
+  const results = await inEnvironment('fake keys', () =>
+    diagnose({ cluster: CLUSTER, target: parseTargetSpec('service/nope') }),
+  );
+  const found = results.find((r) => r.code === 'SERVICE_NOT_FOUND');
+  assert.equal(found?.outcome, 'fail', JSON.stringify(results));
+  assert.match(found.message, message);
+  assert.match(found.fix ?? '', /^Check the service name \("ecs-ssh ls --cluster NAME" lists/);
+  assert.ok(!results.some((r) => r.code === 'CHECKS_STOPPED'));
+
+  const doctor = await runChild('fake keys', [CLI, 'doctor', 'service/nope', '--cluster', CLUSTER]);
+  assert.equal(doctor.code, 1, doctor.out);
+  assert.match(doctor.out, /^FAIL {2}Task \[SERVICE_NOT_FOUND\]\n {6}Service "nope" is not in/m);
+  assert.doesNotMatch(doctor.out, /Nothing blocks the connection/);
+
+  const args = proxyArgs(CLUSTER);
+  args[args.indexOf('--target') + 1] = 'service/nope';
+  const proxy = await runChild('fake keys', args);
+  assert.equal(proxy.code, 1);
+  assert.match(
+    proxy.err,
+    /error: SERVICE_NOT_FOUND: Service "nope" is not in cluster "shop"\. Fix: Check the service name/,
+  );
+
+  const config = await runChild('fake keys', [
+    CLI,
+    'config',
+    'service/nope',
+    '--cluster',
+    CLUSTER,
+    '--config',
+    join(home, 'ssh_config'),
+  ]);
+  assert.equal(config.code, 1);
+  assert.match(
+    config.err,
+    /That service was not found in cluster "shop"\. Run "ecs-ssh ls --cluster shop"/,
+  );
+});

@@ -27,6 +27,7 @@ export interface ResolvedTarget {
 }
 
 export type ResolveErrorCode =
+  | 'SERVICE_NOT_FOUND'
   | 'TASK_NOT_FOUND'
   | 'NO_RUNNING_TASK'
   | 'TASK_NOT_RUNNING'
@@ -112,9 +113,15 @@ async function followToTask(ecs: ECSClient, cluster: string, spec: TargetSpec): 
     spec.kind === 'service'
       ? { serviceName: spec.serviceName }
       : { family: (spec as { family: string }).family };
-  const reply = await ecs.send(
-    new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', maxResults: 100, ...filter }),
-  );
+  const reply = await ecs
+    .send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING', maxResults: 100, ...filter }))
+    .catch((error: Error) => {
+      if (error.name !== 'ServiceNotFoundException') throw error;
+      throw new ResolveError(
+        'SERVICE_NOT_FOUND',
+        `Service "${filter.serviceName}" is not in cluster "${cluster}".`,
+      );
+    });
   const arns = reply.taskArns ?? [];
   if (arns.length === 0) {
     throw new ResolveError(

@@ -22,7 +22,7 @@ export function describeCliError(error: unknown, context: CliContext): string {
   if (name === 'ClusterNotFoundException') {
     return `Cluster "${flag('--cluster') ?? 'default'}" was not found${inRegion}. Run "ecs-ssh ls" to list the clusters there.`;
   }
-  if (name === 'ServiceNotFoundException') {
+  if (name === 'ServiceNotFoundException' || code === 'SERVICE_NOT_FOUND') {
     const cluster = flag('--cluster') ?? 'default';
     return `That service was not found in cluster "${cluster}". Run "ecs-ssh ls --cluster ${cluster}" to list its services.`;
   }

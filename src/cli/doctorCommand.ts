@@ -44,7 +44,8 @@ export async function doctorCommand(argv: string[], out: (line: string) => void)
   if (args.format === 'json') out(JSON.stringify(results, null, 2));
   else if (args.format === 'markdown') out(renderReport(results, subject));
   else out(renderText(results, subject));
-  return results.some(isBlocking) ? 1 : 0;
+  // Checks that stopped early cannot vouch for the connection either.
+  return results.some((r) => isBlocking(r) || r.code === 'CHECKS_STOPPED') ? 1 : 0;
 }
 
 interface DoctorArgs {

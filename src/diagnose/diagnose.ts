@@ -8,7 +8,7 @@ import { createClients, type AwsClients } from '../aws/clients.js';
 import { findTask, ResolveError, type TargetSpec } from '../aws/resolveTarget.js';
 import { SsmSessions } from '../ssm/ssmSessions.js';
 import type { Logger } from '../ssm/log.js';
-import { isBlocking, type CheckResult } from './checkResult.js';
+import { isBlocking, type CheckCode, type CheckResult } from './checkResult.js';
 import { checkExecKmsKey } from './clusterChecks.js';
 import { probeContainer } from './containerProbe.js';
 import { checkCredentials, credentialFailure, type Caller } from './credentialChecks.js';
@@ -83,16 +83,28 @@ async function runChecks(run: Run): Promise<void> {
   await checkAround(run, found.cluster, task, credentials.caller, region);
 }
 
+const FIXES: Record<string, string> = {
+  NO_RUNNING_TASK: 'Start a task (or scale the service up), then try again.',
+  SERVICE_NOT_FOUND:
+    'Check the service name ("ecs-ssh ls --cluster NAME" lists the services), or give the cluster it runs in.',
+  TASK_NOT_FOUND:
+    'Pick a running task ("ecs-ssh ls --cluster NAME" lists them), or connect to its service.',
+};
+
 async function lookupTask(run: Run): Promise<Task | undefined> {
   try {
     return await findTask(run.clients.ecs, run.target.cluster, run.target.target);
   } catch (error) {
     if (!(error instanceof ResolveError)) throw error;
-    const fix =
-      error.code === 'NO_RUNNING_TASK'
-        ? 'Start a task (or scale the service up), then try again.'
-        : 'Pick a running task ("ecs-ssh ls --cluster NAME" lists them), or connect to its service.';
-    run.results.push(finding('fail', error.code as 'TASK_NOT_FOUND', 'Task', error.message, fix));
+    run.results.push(
+      finding(
+        'fail',
+        error.code as CheckCode,
+        'Task',
+        error.message,
+        FIXES[error.code] ?? FIXES.TASK_NOT_FOUND,
+      ),
+    );
     return undefined;
   }
 }

@@ -23,10 +23,13 @@ const LABEL: Record<CheckOutcome, string> = {
 export function summarize(results: CheckResult[]): string {
   const count = (outcome: CheckOutcome) => results.filter((r) => r.outcome === outcome).length;
   const [fails, warns, unknowns] = [count('fail'), count('warn'), count('unknown')];
+  const stopped = results.some((r) => r.code === 'CHECKS_STOPPED');
   const parts = [
     fails > 0
       ? `${plural(fails, 'problem')} ${fails === 1 ? 'blocks' : 'block'} the connection`
-      : 'Nothing blocks the connection',
+      : stopped
+        ? 'The checks stopped before the end, so they cannot say the connection will work'
+        : 'Nothing blocks the connection',
   ];
   if (warns > 0) parts.push(plural(warns, 'warning'));
   if (unknowns > 0) parts.push(`${plural(unknowns, 'check')} could not be run`);
