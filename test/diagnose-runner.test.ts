@@ -209,3 +209,18 @@ test('an AWS error the checks do not look for stops them with one "could not che
     assert.match(results[1].fix ?? '', /^Check your permissions to read ECS/);
   });
 });
+
+test('a symptom names its likely cause and carries its fix: AWS keys in the environment, not the network', async () => {
+  const cause = CAUSES.find((c) => c.code === 'AWS_KEYS_IN_ENVIRONMENT') as Cause;
+  await withEmulator(cause.world(), undefined, async (emulator) => {
+    const results = await run(emulator);
+    const symptom = results.find((r) => r.code === 'TARGET_NOT_CONNECTED');
+    assert.equal(symptom?.outcome, 'fail', JSON.stringify(results));
+    assert.match(
+      symptom.message,
+      /^Session Manager cannot reach the container \(TargetNotConnected\); likely cause: Container "app" sets AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/,
+    );
+    assert.match(symptom.fix ?? '', /^Rename those variables/);
+    assert.doesNotMatch(symptom.fix ?? '', /network path/);
+  });
+});

@@ -133,3 +133,24 @@ function rank(result: CheckResult): number {
   const index = CAUSE_ORDER.indexOf(result.code);
   return index === -1 ? CAUSE_ORDER.length : index;
 }
+
+/** A symptom's sentence, short enough to lead a "likely cause" sentence. */
+export function symptomHeadline(symptom: CheckResult): string {
+  if (symptom.code === 'TARGET_NOT_CONNECTED')
+    return 'Session Manager cannot reach the container (TargetNotConnected)';
+  return symptom.message.replace(/[.\s]+$/, '');
+}
+
+/**
+ * When a blocking symptom (the target not connected, the agent stopped) has a likelier cause
+ * among the results, the symptom says so and carries that cause's fix, so no surface sends the
+ * user to fix the network when the container's own AWS keys are to blame.
+ */
+export function attributeSymptom(results: CheckResult[]): void {
+  const symptom = results.find((r) => isBlocking(r) && isSymptom(r));
+  const cause = primaryProblem(results);
+  if (!symptom || !cause || cause === symptom || isSymptom(cause)) return;
+  symptom.message = `${symptomHeadline(symptom)}; likely cause: ${cause.message}`;
+  symptom.fix = cause.fix;
+  if (cause.action) symptom.action = cause.action;
+}

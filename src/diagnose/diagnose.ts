@@ -8,7 +8,7 @@ import { createClients, type AwsClients } from '../aws/clients.js';
 import { findTask, ResolveError, type TargetSpec } from '../aws/resolveTarget.js';
 import { SsmSessions } from '../ssm/ssmSessions.js';
 import type { Logger } from '../ssm/log.js';
-import { isBlocking, type CheckCode, type CheckResult } from './checkResult.js';
+import { attributeSymptom, isBlocking, type CheckCode, type CheckResult } from './checkResult.js';
 import { checkExecKmsKey } from './clusterChecks.js';
 import { probeContainer } from './containerProbe.js';
 import { checkCredentials, credentialFailure, type Caller } from './credentialChecks.js';
@@ -63,6 +63,7 @@ export async function diagnose(
   } catch (error) {
     run.results.push(unexpected(error, target.profile));
   }
+  attributeSymptom(run.results);
   return run.results;
 }
 

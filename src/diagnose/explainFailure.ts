@@ -7,7 +7,13 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { ResolveError, type ResolvedTarget, type TargetSpec } from '../aws/resolveTarget.js';
 import { bootstrapFailure } from './bootstrapChecks.js';
-import { isBlocking, isSymptom, primaryProblem, type CheckResult } from './checkResult.js';
+import {
+  isBlocking,
+  isSymptom,
+  primaryProblem,
+  symptomHeadline,
+  type CheckResult,
+} from './checkResult.js';
 import { checkTask } from './checkTask.js';
 import { sessionFailure, targetNotConnected } from './containerProbe.js';
 import { credentialFailure } from './credentialChecks.js';
@@ -56,7 +62,7 @@ export async function explainFailure(
   const symptom = symptomOf(error, context) ?? results.find((r) => isBlocking(r) && isSymptom(r));
   const primary = primaryProblem(symptom ? [...results, symptom] : results);
   if (!primary || !symptom || primary.code === symptom.code) return primary ?? symptom;
-  return { ...primary, message: `${headline(symptom)}; likely cause: ${primary.message}` };
+  return { ...primary, message: `${symptomHeadline(symptom)}; likely cause: ${primary.message}` };
 }
 
 /** Warnings worth a line before connecting: they do not block, but explain trouble later. */
@@ -81,12 +87,6 @@ function symptomOf(error: unknown, context: FailureContext): CheckResult | undef
     return sessionFailure(error, { ...names, ssmTarget: '', loginUser: '' });
   }
   return undefined;
-}
-
-function headline(symptom: CheckResult): string {
-  if (symptom.code === 'TARGET_NOT_CONNECTED')
-    return 'Session Manager cannot reach the container (TargetNotConnected)';
-  return symptom.message.replace(/[.\s]+$/, '');
 }
 
 /** The task id in the `ecs:<cluster>_<taskId>_<runtimeId>` target an SSM error names. */
