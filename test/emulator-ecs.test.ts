@@ -16,9 +16,15 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { listClusters, listTasks } from '../src/aws/inventory.js';
+import { runCommand } from '../src/ssm/connect.js';
+import { SsmSessions } from '../src/ssm/ssmSessions.js';
 import { startEmulator, type Emulator } from './emulator/index.js';
-import { FAKE_ACCESS_KEY, FAKE_SECRET_KEY } from './support/awsEnv.js';
+import { FAKE_ACCESS_KEY, FAKE_SECRET_KEY, ssmClient } from './support/awsEnv.js';
 
 let emulator: Emulator;
 let ecs: ECSClient;
@@ -215,4 +221,20 @@ test('a world with an unknown image or a non-loopback port is refused when it lo
     startEmulator({ world: world({ name: 'x', ports: { '22': '10.0.0.1:22' } }) as never }),
     /port 22 must map to "127.0.0.1:<port>", not "10.0.0.1:22"/,
   );
+});
+
+test('a container without an emulatedImage runs no command on this machine: it refuses, saying what to set', async () => {
+  const running = await listTasks(ecs, 'big', { serviceName: 'worker' });
+  const task = running.find((t) => t.enableExecuteCommand) ?? assert.fail('no task with exec');
+  const container = task.containers?.[0];
+  const target = `ecs:big_${task.taskArn?.split('/').pop()}_${container?.runtimeId}`;
+  const marker = join(tmpdir(), `ecs-remote-imageless-${process.pid}`);
+  const result = await runCommand(
+    new SsmSessions(ssmClient(emulator.endpoint)),
+    target,
+    `touch ${marker}`,
+  );
+  assert.equal(existsSync(marker), false, 'the command ran on this machine');
+  const output = `${result.stdout.toString()}${result.stderr.toString()}`;
+  assert.match(output, /has no image to run commands in; give its container an "emulatedImage"/);
 });

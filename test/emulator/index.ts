@@ -82,7 +82,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   if (ecs) {
     context.ecs = ecs.context;
-    runtimeFor = ecs.runtime(runtimeFor);
+    runtimeFor = ecs.runtime(runtimeFor, options.runtime === undefined);
   }
   const dataChannel = createDataChannelServer(find, faults, log);
   server.on('request', (request, response) => void handleApiRequest(request, response, context));

@@ -2,7 +2,9 @@
 // lifecycle controls tests use. Real containers are loaded lazily, so a world without any
 // `emulatedImage` never touches namespaces.
 
-import type { RuntimeFactory } from '../runtime.js';
+import { spawn } from 'node:child_process';
+
+import type { RuntimeFactory, TargetRuntime } from '../runtime.js';
 import type { World } from '../world.js';
 import type { TaskSpec, TaskState, ContainerState } from './model.js';
 import type { EcsContext } from './operations.js';
@@ -25,10 +27,35 @@ export interface EcsControls {
   settle(): Promise<void>;
 }
 
+/** An ECS container with no image behind it: nothing listens and no command can run. */
+function imagelessRuntime(targetId: string): TargetRuntime {
+  const why =
+    `emulator: ${targetId} has no image to run commands in; give its container an ` +
+    '"emulatedImage" (sshd, apt-local or offline) in the world file.';
+  return {
+    dial: (port) =>
+      Promise.reject(new Error(`dial tcp 127.0.0.1:${port}: connect: connection refused`)),
+    run: () =>
+      spawn(
+        process.execPath,
+        ['-e', `process.stderr.write(${JSON.stringify(`${why}\n`)}); process.exit(127)`],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
+  };
+}
+
 export interface EcsSetup {
   context: EcsContext;
   controls: EcsControls;
-  runtime: (fallback: RuntimeFactory) => RuntimeFactory;
+  /**
+   * Where a target's sessions run: a real container, else `fallback`. With `hostFallback`, the
+   * fallback is this machine itself, and an ECS container without an `emulatedImage` must not
+   * run commands here (a bootstrap would install and start sshd on the host): it gets a runtime
+   * that refuses, saying what to set.
+   */
+  runtime: (fallback: RuntimeFactory, hostFallback: boolean) => RuntimeFactory;
   close(): Promise<void>;
 }
 
@@ -62,8 +89,11 @@ export async function setupEcs(
   return {
     context: { state, startExecSession },
     controls,
-    runtime: (fallback) => (targetId, spec) =>
-      runtimes.runtimeFor(targetId) ?? fallback(targetId, spec),
+    runtime: (fallback, hostFallback) => (targetId, spec) =>
+      runtimes.runtimeFor(targetId) ??
+      (hostFallback && runtimes.isEcsManaged(targetId)
+        ? imagelessRuntime(targetId)
+        : fallback(targetId, spec)),
     close: () => runtimes.close(),
   };
 }

@@ -97,7 +97,7 @@ export class EcsRuntimes {
   }
 
   /** Targets of a cluster the ECS state knows are ours to rewrite; others the world names. */
-  private isEcsManaged(id: string): boolean {
+  isEcsManaged(id: string): boolean {
     const cluster = id.slice(4).split('_')[0];
     return this.state.clusters.has(cluster);
   }
