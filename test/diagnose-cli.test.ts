@@ -95,6 +95,7 @@ for (const cause of CAUSES) {
       const extra = [
         ...(cause.container ? ['--container', cause.container] : []),
         ...(cause.args ?? []),
+        ...(cause.noProbe ? ['--no-probe'] : []),
       ];
       const run = await doctor(emulator, ...extra);
       assert.equal(run.code, cause.doctorExit, run.stdout.toString() + run.stderr);

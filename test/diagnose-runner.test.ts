@@ -27,6 +27,7 @@ import { startEmulator, type Emulator, type World } from './emulator/index.js';
 import { CAUSES, type Cause } from './support/diagnoseCauses.js';
 import {
   cannedRuntime,
+  CALLER_ROLE,
   CLUSTER,
   CONTAINER_KEY_VALUES,
   emulatorClients,
@@ -53,10 +54,11 @@ function run(
   container?: string,
   agentWaitMs = 1000,
   onProgress?: (m: string) => void,
+  probe = true,
 ) {
   return diagnose(
     { cluster: CLUSTER, target: parseTargetSpec('service/web'), container },
-    { clients: emulatorClients(emulator.endpoint), agentWaitMs, onProgress },
+    { clients: emulatorClients(emulator.endpoint), agentWaitMs, onProgress, probe },
   );
 }
 
@@ -82,7 +84,7 @@ test('the healthy world: every check passes or does not apply, and the probe fin
 for (const cause of CAUSES) {
   test(`${cause.code} (${cause.what}): the runner and its Markdown report name it with its sentence and fix`, async () => {
     await withEmulator(cause.world(), cause.answers, async (emulator) => {
-      const results = await run(emulator, cause.container);
+      const results = await run(emulator, cause.container, 1000, undefined, !cause.noProbe);
       const result = find(results, cause);
       assert.match(result.message, cause.message);
       assert.match(result.fix ?? '', cause.fix);
@@ -222,5 +224,40 @@ test('a symptom names its likely cause and carries its fix: AWS keys in the envi
     );
     assert.match(symptom.fix ?? '', /^Rename those variables/);
     assert.doesNotMatch(symptom.fix ?? '', /network path/);
+  });
+});
+
+test('what the probe proves is not listed as "could not check": a session that started shows both permissions', async () => {
+  const cause = CAUSES.find((c) => c.noProbe) as Cause;
+  await withEmulator(cause.world(), undefined, async (emulator) => {
+    const results = await run(emulator);
+    assert.ok(!results.some((r) => r.outcome === 'unknown'), JSON.stringify(results));
+    const role = results.find((r) => r.code === 'TASK_ROLE_MISSING_SSMMESSAGES');
+    assert.equal(role?.outcome, 'pass');
+    assert.match(
+      role.message,
+      /^Not simulated, but the agent reached Session Manager for the probe/,
+    );
+    const caller = results.find((r) => r.code === 'START_SESSION_DENIED');
+    assert.equal(caller?.outcome, 'pass');
+    assert.match(caller.message, /^Not simulated, but the probe started a session/);
+  });
+});
+
+test('a StartSession the probe was refused is one sentence, and not also "could not check"', async () => {
+  const world = healthyWorld();
+  world.iam!.policies![CALLER_ROLE] = [
+    { Effect: 'Allow', Action: ['ecs:*'], Resource: '*' },
+    { Effect: 'Deny', Action: 'ssm:StartSession', Resource: '*' },
+  ];
+  await withEmulator(world, undefined, async (emulator) => {
+    const results = await run(emulator);
+    const denied = results.filter((r) => r.code === 'START_SESSION_DENIED');
+    assert.equal(denied.length, 1, JSON.stringify(denied));
+    assert.equal(denied[0].outcome, 'fail');
+    assert.match(
+      denied[0].message,
+      /^Session Manager refused your ssm:StartSession on container "app" of task "a{32}" \(AccessDenied\)\.$/,
+    );
   });
 });

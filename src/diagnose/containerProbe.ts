@@ -70,6 +70,28 @@ export function readProbe(output: string, container: string): CheckResult {
   return bootstrapFailure('NO_RESULT', `its last output was: ${last}`, container);
 }
 
+/**
+ * What a session that did start proves: the caller may start sessions, and the task role lets
+ * the agent reach Session Manager. Simulations that could not be run say so instead of "could
+ * not check".
+ */
+export function provenBySession(results: CheckResult[]): void {
+  const opened = results.some((r) => r.code === 'TARGET_NOT_CONNECTED' && r.outcome === 'pass');
+  if (!opened) return;
+  const proofs: Partial<Record<string, string>> = {
+    START_SESSION_DENIED:
+      'Not simulated, but the probe started a session, so you may start sessions on this task.',
+    TASK_ROLE_MISSING_SSMMESSAGES:
+      'Not simulated, but the agent reached Session Manager for the probe, so the task role allows what it needs.',
+  };
+  results.forEach((result, index) => {
+    const proof = proofs[result.code];
+    if (result.outcome === 'unknown' && proof) {
+      results[index] = pass(result.code, result.title, proof);
+    }
+  });
+}
+
 /** Why the probe's session could not be opened, in the checks' vocabulary. */
 export function sessionFailure(error: unknown, target: ProbeTarget): CheckResult {
   const code = (error as { code?: string }).code;
@@ -78,11 +100,12 @@ export function sessionFailure(error: unknown, target: ProbeTarget): CheckResult
   if (code === 'ACCESS_DENIED') {
     const fix =
       'Allow your identity ssm:StartSession on the task and on the documents "AWS-StartSSHSession" and "AWS-StartNonInteractiveCommand".';
+    const where = `container "${target.containerName}"${target.taskId ? ` of task "${target.taskId}"` : ''}`;
     return finding(
       'fail',
       'START_SESSION_DENIED',
       'Your permission to start sessions',
-      message,
+      `Session Manager refused your ssm:StartSession on ${where} (AccessDenied).`,
       fix,
     );
   }

@@ -10,7 +10,7 @@ import { SsmSessions } from '../ssm/ssmSessions.js';
 import type { Logger } from '../ssm/log.js';
 import { attributeSymptom, isBlocking, type CheckCode, type CheckResult } from './checkResult.js';
 import { checkExecKmsKey } from './clusterChecks.js';
-import { probeContainer } from './containerProbe.js';
+import { probeContainer, provenBySession } from './containerProbe.js';
 import { checkCredentials, credentialFailure, type Caller } from './credentialChecks.js';
 import { checkTask } from './checkTask.js';
 import { findCluster, readTaskFacts, type TaskFacts } from './lookups.js';
@@ -64,7 +64,7 @@ export async function diagnose(
     run.results.push(unexpected(error, target.profile));
   }
   attributeSymptom(run.results);
-  return run.results;
+  return withoutUnsureDuplicates(run.results);
 }
 
 async function runChecks(run: Run): Promise<void> {
@@ -157,6 +157,7 @@ async function probe(run: Run, cluster: string, task: Task): Promise<void> {
   };
   run.options.onProgress?.(`probing container "${target.containerName}" over Session Manager`);
   run.results.push(...(await probeContainer(new SsmSessions(run.clients.ssm), target)));
+  provenBySession(run.results);
 }
 
 /** After waiting in vain, the PENDING finding says for how long. */
@@ -178,6 +179,12 @@ function context(run: Run, facts: TaskFacts) {
     containerInstance: facts.containerInstance,
     connecting: true,
   };
+}
+
+/** A code with a definite answer (the probe's) does not also list "could not check". */
+function withoutUnsureDuplicates(results: CheckResult[]): CheckResult[] {
+  const definite = new Set(results.filter((r) => r.outcome !== 'unknown').map((r) => r.code));
+  return results.filter((r) => r.outcome !== 'unknown' || !definite.has(r.code));
 }
 
 function unexpected(error: unknown, profile: string | undefined): CheckResult {

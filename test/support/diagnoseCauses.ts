@@ -35,6 +35,9 @@ export interface Cause {
   answers?: CannedAnswers;
   /** Extra arguments for both the doctor and the proxy. */
   args?: string[];
+  /** The runner and the doctor leave the probe out: a session that starts would prove what this
+   * world cannot check, and the cause is what is said without that proof. */
+  noProbe?: boolean;
 }
 
 function changed(change: (world: World) => void): () => World {
@@ -159,6 +162,7 @@ export const CAUSES: Cause[] = [
         { Effect: 'Allow', Action: ['ecs:*', 'ssm:StartSession'], Resource: '*' },
       ];
     }),
+    noProbe: true,
     outcome: 'unknown',
     message:
       /^Could not check what task role ".*web-task" allows: your identity may not call iam:SimulatePrincipalPolicy\.$/,
