@@ -91,7 +91,10 @@ test('config asks for the container when a task has several, then writes the blo
   const state = join(dir, 'state');
   const several = await cli('config', 'service/api', '--cluster', 'shop', '--config', config);
   assert.equal(several.code, 1);
-  assert.match(several.stderr, /has several containers; choose one of: app, envoy/);
+  assert.match(
+    several.stderr,
+    /has several containers; choose one of them with --container: app, envoy/,
+  );
 
   const args = ['--container', 'envoy', '--config', config, '--state-dir', state];
   const run = await cli('config', 'service/api', '--cluster', 'shop', ...args);
@@ -144,7 +147,10 @@ test('config checks the container and the target now, not at ssh time', async ()
   const base = ['--cluster', 'shop', '--config', config, '--state-dir', state];
   const typo = await cli('config', 'service/api', '--container', 'ap', ...base);
   assert.equal(typo.code, 1);
-  assert.match(typo.stderr, /has no container "ap"; choose one of: app, envoy/);
+  assert.match(
+    typo.stderr,
+    /has no container "ap"; choose one of them with --container: app, envoy/,
+  );
   const bare = await cli('config', 'api', '--container', 'app', ...base);
   assert.equal(bare.code, 1);
   assert.match(bare.stderr, /If "api" is a service, give service\/api/);

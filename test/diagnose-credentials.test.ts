@@ -252,7 +252,7 @@ test('NO_CREDENTIALS and SSO_EXPIRED through the proxy: one line with the fix, n
 });
 
 test('CREDENTIALS_EXPIRED (temporary keys AWS says have expired): runner, tree, doctor and proxy name it', async () => {
-  const message = /^The credentials of the default credentials have expired \(ExpiredToken\)\.$/;
+  const message = /^The default credentials have expired \(ExpiredToken\)\.$/;
   const fix = /^Renew them \(sign in again, or refresh the temporary keys\), then try again\.$/;
   const results = await runInProcess('expired keys');
   assert.equal(results.length, 1, 'nothing else is tried with expired credentials');
@@ -266,7 +266,7 @@ test('CREDENTIALS_EXPIRED (temporary keys AWS says have expired): runner, tree, 
   assert.equal(rowText(row).description, 'session expired');
   assert.match(
     tooltipText(row),
-    /\(CREDENTIALS_EXPIRED\): The credentials of the default credentials have expired \(ExpiredTokenException\)\. Fix: Renew them/,
+    /\(CREDENTIALS_EXPIRED\): The default credentials have expired \(ExpiredTokenException\)\. Fix: Renew them/,
   );
 
   const doctor = await runChild('expired keys', [
@@ -279,7 +279,7 @@ test('CREDENTIALS_EXPIRED (temporary keys AWS says have expired): runner, tree, 
   assert.equal(doctor.code, 1);
   assert.match(
     doctor.out,
-    /^FAIL {2}AWS credentials \[CREDENTIALS_EXPIRED\]\n {6}The credentials/m,
+    /^FAIL {2}AWS credentials \[CREDENTIALS_EXPIRED\]\n {6}The default credentials have expired/m,
   );
   assert.match(doctor.out, /\n {6}Fix: Renew them/);
 
@@ -290,7 +290,7 @@ test('CREDENTIALS_EXPIRED (temporary keys AWS says have expired): runner, tree, 
   assert.equal(errors.length, 1, proxy.err);
   assert.match(
     errors[0],
-    /error: CREDENTIALS_EXPIRED: The credentials of the default credentials have expired \(ExpiredTokenException\)\. Fix: Renew them/,
+    /error: CREDENTIALS_EXPIRED: The default credentials have expired \(ExpiredTokenException\)\. Fix: Renew them/,
   );
   for (const output of [doctor.out, doctor.err, proxy.err]) {
     assert.doesNotMatch(output, new RegExp(FAKE_SECRET_KEY));

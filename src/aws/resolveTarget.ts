@@ -175,7 +175,7 @@ function pickContainer(task: Task, taskId: string, wanted: string | undefined): 
   const what = wanted ? `has no container "${wanted}"` : 'has several containers';
   throw new ResolveError(
     'CONTAINER_NOT_FOUND',
-    `Task ${taskId} ${what}; choose one of: ${names || 'none'}.`,
+    `Task ${taskId} ${what}; choose one of them with --container: ${names || 'none'}.`,
   );
 }
 

@@ -94,13 +94,19 @@ function containerResults(
   if (several) return anyContainerResults(task, definition);
   const picked = pickContainer(task, wanted);
   if ('outcome' in picked) return [picked];
-  return [checkPidMode(task, definition, picked), checkAgent(picked), checkRuntimeId(picked)];
+  const onEc2 = task.launchType === 'EC2' || task.launchType === 'EXTERNAL';
+  return [
+    checkPidMode(task, definition, picked),
+    checkAgent(picked, onEc2),
+    checkRuntimeId(picked),
+  ];
 }
 
 /** For a task row: fine when any container's agent runs; otherwise the first container's problem. */
 function anyContainerResults(task: Task, definition: TaskDefinition | undefined): CheckResult[] {
   const containers = task.containers ?? [];
-  const perContainer = containers.map((c) => [checkAgent(c), checkRuntimeId(c)]);
+  const onEc2 = task.launchType === 'EC2' || task.launchType === 'EXTERNAL';
+  const perContainer = containers.map((c) => [checkAgent(c, onEc2), checkRuntimeId(c)]);
   const reachable = perContainer.find((pair) => pair.every((r) => r.outcome === 'pass'));
   return [checkPidMode(task, definition, undefined), ...(reachable ?? perContainer[0] ?? [])];
 }

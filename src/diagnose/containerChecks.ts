@@ -18,17 +18,24 @@ export function pickContainer(task: Task, wanted: string | undefined): Container
   const found = findContainer(task, wanted);
   if (found) return found;
   const names = quotedList((task.containers ?? []).map((c) => c.name ?? '')) || 'none';
-  const what = wanted ? `has no container "${wanted}"` : 'has several containers';
+  const what = wanted
+    ? `has no container "${wanted}"; its containers are`
+    : 'has several containers:';
   return finding(
     'fail',
     'CONTAINER_NOT_FOUND',
     'Container',
-    `Task "${taskIdOf(task.taskArn)}" ${what}: ${names}.`,
+    `Task "${taskIdOf(task.taskArn)}" ${what} ${names}.`,
     'Choose one of them with --container.',
   );
 }
 
-export function checkAgent(container: Container): CheckResult {
+/** The agent in `container`; `onEc2` adds the host's ECS agent to the likely causes of a stop. */
+/** What to do about an agent still starting, whether or not someone already waited. */
+export const AGENT_PENDING_FIX =
+  'Wait for the agent (it usually starts within a minute of the task), then try again; if it stays PENDING for minutes, start a new task.';
+
+export function checkAgent(container: Container, onEc2 = false): CheckResult {
   const title = 'ECS Exec agent';
   const name = container.name ?? '';
   const agent = agentOf(container);
@@ -51,7 +58,7 @@ export function checkAgent(container: Container): CheckResult {
       'AGENT_PENDING',
       title,
       `The ECS Exec agent in container "${name}" is still PENDING: the task runs, the agent has not started yet.`,
-      'Wait a few seconds and try again.',
+      AGENT_PENDING_FIX,
     );
   }
   const reason = agent.reason ? ` (${agent.reason})` : ' with no reason given';
@@ -61,8 +68,10 @@ export function checkAgent(container: Container): CheckResult {
     title,
     `The ECS Exec agent in container "${name}" is ${status ?? 'in no known state'}${reason}.`,
     'Likely causes: no network path from the task to the ssmmessages endpoint (a private ' +
-      'subnet needs NAT or an ssmmessages VPC endpoint), an agent that crashed at start, or an ' +
-      'outdated ECS agent on the EC2 host. Fix the cause, then start a new task.',
+      'subnet needs NAT or an ssmmessages VPC endpoint), a task role without the ssmmessages ' +
+      "actions, AWS keys in the container's environment, " +
+      (onEc2 ? 'an outdated ECS agent on the EC2 host, ' : '') +
+      'or an agent that crashed at start. Fix the cause, then start a new task.',
   );
 }
 

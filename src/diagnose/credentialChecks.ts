@@ -70,7 +70,7 @@ export function credentialFailure(error: unknown, profile?: string): CheckResult
       'fail',
       'CREDENTIALS_EXPIRED',
       CREDENTIALS_TITLE,
-      `The credentials of ${who} have expired (${name}).`,
+      `${chosen ? `The credentials of ${who}` : 'The default credentials'} have expired (${name}).`,
       'Renew them (sign in again, or refresh the temporary keys), then try again.',
     );
   }

@@ -88,7 +88,7 @@ export function checkInitProcess(containers: ContainerDefinition[]): CheckResult
     'warn',
     'INIT_PROCESS_OFF',
     title,
-    `Container ${quotedList(without.map((c) => c.name ?? ''))} runs without an init process, ` +
+    `${without.length === 1 ? 'Container' : 'Containers'} ${quotedList(without.map((c) => c.name ?? ''))} ${without.length === 1 ? 'runs' : 'run'} without an init process, ` +
       "so sshd's and the agent's exited children are never reaped and pile up as zombies.",
     'Set "linuxParameters": {"initProcessEnabled": true} in the container definition, register ' +
       'the new revision and redeploy.',

@@ -169,7 +169,6 @@ function noteWait(results: CheckResult[], waitedMs: number): void {
     /: the task runs.*$/,
     ` after ${seconds} s of waiting.`,
   );
-  pending.fix = 'Try again in a minute; if it stays PENDING, start a new task.';
 }
 
 function context(run: Run, facts: TaskFacts) {

@@ -49,8 +49,9 @@ export async function waitForAgent(
   let current = task;
   for (let attempt = 0; isStarting(containerIn(current, containerName)); attempt++) {
     const elapsed = Date.now() - started;
-    const step = STEPS_MS[Math.min(attempt, STEPS_MS.length - 1)];
-    if (elapsed + step > timeoutMs) break;
+    // The last wait is cut to end at the deadline, so the whole time allowed is used.
+    const step = Math.min(STEPS_MS[Math.min(attempt, STEPS_MS.length - 1)], timeoutMs - elapsed);
+    if (step <= 0) break;
     const status = agentOf(containerIn(current, containerName) as Container)?.lastStatus;
     options.onProgress?.(
       `waiting for the ECS Exec agent in container "${containerName}" (${status}, ` +
