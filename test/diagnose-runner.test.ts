@@ -30,6 +30,8 @@ import {
   CALLER_ROLE,
   CLUSTER,
   CONTAINER_KEY_VALUES,
+  SSMMESSAGES,
+  TASK_ROLE,
   emulatorClients,
   healthyWorld,
   TASK_ID,
@@ -258,6 +260,36 @@ test('a StartSession the probe was refused is one sentence, and not also "could 
     assert.match(
       denied[0].message,
       /^Session Manager refused your ssm:StartSession on container "app" of task "a{32}" \(AccessDenied\)\.$/,
+    );
+  });
+});
+
+test('session logging to both CloudWatch and S3: each grant is simulated on its own resources, and only what is denied is named', async () => {
+  const world = healthyWorld();
+  world.ecs!.clusters[0].executeCommandConfiguration = {
+    logging: 'OVERRIDE',
+    logConfiguration: {
+      cloudWatchLogGroupName: '/ecs/exec',
+      s3BucketName: 'exec-logs',
+      s3EncryptionEnabled: true,
+    },
+  };
+  world.iam!.policies![TASK_ROLE] = [
+    { Effect: 'Allow', Action: SSMMESSAGES, Resource: '*' },
+    { Effect: 'Allow', Action: 'logs:*', Resource: '*' },
+    { Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::exec-logs/*' },
+  ];
+  await withEmulator(world, undefined, async (emulator) => {
+    const results = await run(emulator, undefined, 1000, undefined, false);
+    const logging = results.find((r) => r.code === 'EXEC_SESSION_LOGGING');
+    assert.equal(logging?.outcome, 'fail', JSON.stringify(logging));
+    assert.match(
+      logging.message,
+      /^Cluster "shop" logs ECS Exec sessions to CloudWatch log group "\/ecs\/exec" and S3 bucket "exec-logs", and task role ".*web-task" may not s3:GetEncryptionConfiguration on S3 bucket "exec-logs", so the agent ends each session\.$/,
+    );
+    assert.equal(
+      logging.fix,
+      `Allow the task role s3:GetEncryptionConfiguration on S3 bucket "exec-logs", or set the cluster's ECS Exec logging to NONE.`,
     );
   });
 });

@@ -14,7 +14,7 @@ import {
   startSessionResources,
 } from './permissionChecks.js';
 import { finding, skip } from './result.js';
-import { directSimulator, forResources, type Simulator } from './simulation.js';
+import { directSimulator, forResources, type Simulation, type Simulator } from './simulation.js';
 
 export interface PermissionContext {
   iam: IAMClient;
@@ -56,12 +56,25 @@ export async function loggingResult(
   const { cluster, task, taskDefinition, region } = context;
   const needs = loggingNeeds(cluster, region, accountOf(task));
   const role = taskDefinition?.taskRoleArn;
-  if (!needs || !role) return checkSessionLogging(cluster, needs, undefined);
-  return checkSessionLogging(
-    cluster,
-    needs,
-    await simulator.simulate(role, needs.actions, needs.resources),
+  if (needs.length === 0 || !role) return checkSessionLogging(cluster, needs, undefined);
+  const simulations = await Promise.all(
+    needs.map(async (need) =>
+      combined(
+        await Promise.all(
+          need.grants.map((grant) => simulator.simulate(role, grant.actions, grant.resources)),
+        ),
+      ),
+    ),
   );
+  return checkSessionLogging(cluster, needs, simulations);
+}
+
+/** Several answers about one principal as one: unchecked if any was, else every denial. */
+function combined(simulations: Simulation[]): Simulation {
+  const unchecked = simulations.find((s) => s.status === 'unchecked');
+  if (unchecked) return unchecked;
+  const denied = simulations.flatMap((s) => (s.status === 'checked' ? s.denied : []));
+  return { status: 'checked', principal: simulations[0].principal, denied };
 }
 
 export interface CallerContext {
