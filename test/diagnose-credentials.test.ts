@@ -360,3 +360,19 @@ test('SERVICE_NOT_FOUND: a service the cluster does not have fails the runner, d
     /That service was not found in cluster "shop"\. Run "ecs-ssh ls --cluster shop"/,
   );
 });
+
+test('a profile that is in neither file is named, with the profiles that are', async () => {
+  const before = emulator.apiCalls.length;
+  const results = await runInProcess('expired SSO', 'nope');
+  assert.equal(results.length, 1);
+  assert.equal(results[0].code, 'NO_CREDENTIALS');
+  assert.equal(
+    results[0].message,
+    'Profile "nope" is not in your AWS config or credentials file; it has "dev".',
+  );
+  assert.match(
+    results[0].fix ?? '',
+    /^Choose one of those profiles, or create it \("aws configure sso --profile nope"/,
+  );
+  assert.equal(emulator.apiCalls.length, before, 'no request went out');
+});

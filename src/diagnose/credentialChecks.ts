@@ -5,8 +5,9 @@
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 
 import type { AwsClients } from '../aws/clients.js';
+import { listProfiles } from '../connect/awsProfiles.js';
 import type { CheckResult } from './checkResult.js';
-import { finding, pass } from './result.js';
+import { finding, pass, quotedList } from './result.js';
 
 export const CREDENTIALS_TITLE = 'AWS credentials';
 
@@ -34,6 +35,8 @@ export async function checkCredentials(
     const result = pass('NO_CREDENTIALS', CREDENTIALS_TITLE, `Signed in as "${caller.arn}".`);
     return { result, caller };
   } catch (error) {
+    const missing = await missingProfile(clients.context.profile);
+    if (missing) return { result: missing };
     const known = credentialFailure(error, clients.context.profile);
     if (known) return { result: known };
     const name = (error as Error).name ?? 'Error';
@@ -46,6 +49,21 @@ export async function checkCredentials(
     );
     return { result };
   }
+}
+
+/** A named profile that neither shared file has, as a failed check; undefined when it exists. */
+async function missingProfile(profile: string | undefined): Promise<CheckResult | undefined> {
+  if (!profile) return undefined;
+  const known = (await listProfiles()).map((p) => p.name);
+  if (known.includes(profile)) return undefined;
+  const others = known.length > 0 ? `; it has ${quotedList(known.slice(0, 10))}` : '';
+  return finding(
+    'fail',
+    'NO_CREDENTIALS',
+    CREDENTIALS_TITLE,
+    `Profile "${profile}" is not in your AWS config or credentials file${others}.`,
+    `Choose one of those profiles, or create it ("aws configure sso --profile ${profile}" or "aws configure --profile ${profile}").`,
+  );
 }
 
 /** A credentials failure as a check result, or undefined when the error is something else. */
