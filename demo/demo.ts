@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ensureImage } from '../test/containers/images.js';
+import { cacheRoot } from '../test/containers/paths.js';
 import { startEmulator, type Emulator } from '../test/emulator/index.js';
 import { emulatorEnv } from '../test/support/awsEnv.js';
 import { ensureHostPackages } from './hostPackages.js';
@@ -26,7 +27,7 @@ async function main(): Promise<number> {
   ensureHostPackages(say);
   say('building dist/ (npm run build), so the demo runs the code of this checkout');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  say('preparing the container image (built once, cached under ~/.cache/ecs-remote-ssh)');
+  say(`preparing the container image (built once, cached under ${cacheRoot()})`);
   await ensureImage('apt-local');
 
   const dir = mkdtempSync(join(tmpdir(), 'ecs-remote-demo-'));
