@@ -22,9 +22,10 @@ export function checkExecKmsKey(cluster: Cluster): CheckResult {
     title,
     `Cluster "${cluster.clusterName}" encrypts ECS Exec sessions with KMS key "${key}", and ` +
       'this client declines KMS-encrypted sessions, so the agent ends them.',
-    "Remove kmsKeyId from the cluster's executeCommandConfiguration to connect. A client that " +
-      'does use KMS also needs kms:Decrypt on the key for the task role and kms:GenerateDataKey ' +
-      'for your identity.',
+    'KMS-encrypted sessions are not supported yet: use "aws ecs execute-command" for this ' +
+      'cluster meanwhile, or remove kmsKeyId from its executeCommandConfiguration where your ' +
+      'security policy allows. (A client that uses KMS needs kms:Decrypt on the key for the ' +
+      'task role and kms:GenerateDataKey for your identity.)',
   );
 }
 

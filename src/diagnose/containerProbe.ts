@@ -111,7 +111,7 @@ export function sessionFailure(error: unknown, target: ProbeTarget): CheckResult
   }
   if (code === 'KMS_NOT_SUPPORTED') {
     const fix =
-      "Remove the KMS key from the cluster's executeCommandConfiguration (or from the Session Manager preferences) to connect.";
+      'KMS-encrypted sessions are not supported yet: use "aws ecs execute-command" for this cluster meanwhile, or remove the KMS key from its executeCommandConfiguration (or the Session Manager preferences) where your security policy allows.';
     return finding('fail', 'EXEC_KMS_KEY', 'Session encryption (KMS)', message, fix);
   }
   return finding(

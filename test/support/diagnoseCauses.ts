@@ -249,9 +249,9 @@ export const CAUSES: Cause[] = [
     message: new RegExp(
       `^Cluster "shop" encrypts ECS Exec sessions with KMS key "${KMS_KEY}", and this client declines KMS-encrypted sessions, so the agent ends them\\.$`,
     ),
-    fix: /^Remove kmsKeyId from the cluster's executeCommandConfiguration to connect\. .*kms:Decrypt on the key for the task role and kms:GenerateDataKey for your identity/,
+    fix: /^KMS-encrypted sessions are not supported yet: use "aws ecs execute-command" for this cluster meanwhile, or remove kmsKeyId .*kms:Decrypt on the key for the task role and kms:GenerateDataKey for your identity/,
     proxy:
-      /EXEC_KMS_KEY: Cluster "shop" encrypts ECS Exec sessions with KMS key .* Fix: Remove kmsKeyId/,
+      /EXEC_KMS_KEY: Cluster "shop" encrypts ECS Exec sessions with KMS key .* Fix: KMS-encrypted sessions are not supported yet/,
     proxyLine: 'error',
     doctorExit: 1,
   },
