@@ -64,17 +64,18 @@ test('ls lists clusters, then one cluster as services, tasks and containers', as
   const shop = (await cli('ls', '--cluster', 'shop')).stdout.toString();
   assert.match(
     shop,
-    /^service api\n {2}task [0-9a-f]{32} {2}RUNNING {2}exec on\n {4}container app/,
+    /^service api\n {2}task [0-9a-f]{32} {2}RUNNING {2}exec on {2}api:\d+( {2}started \S+ ago)?\n {4}container app/,
   );
   assert.match(shop, /container envoy {2}RUNNING {2}agent RUNNING/);
   assert.match(
     shop,
-    /standalone tasks\n {2}task 9{32} {2}RUNNING {2}exec OFF\n {4}container job {2}RUNNING {2}agent PENDING/,
+    /standalone tasks\n {2}task 9{32} {2}RUNNING {2}exec OFF[^\n]*\n {4}container job {2}RUNNING {2}agent PENDING/,
   );
 
   const json = JSON.parse((await cli('ls', '--cluster', 'shop', '--json')).stdout.toString());
   assert.deepEqual(json.services, ['api']);
   assert.equal(json.tasks.length, 2);
+  assert.match(json.tasks[0].taskDefinition, /^\w+:\d+$/);
 });
 
 test('ls on an unknown cluster says so and exits 1', async () => {

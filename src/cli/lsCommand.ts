@@ -7,6 +7,7 @@ import type { Task } from '@aws-sdk/client-ecs';
 
 import { createClients } from '../aws/clients.js';
 import { isStandalone, listClusters, listServices, listTasks } from '../aws/inventory.js';
+import { formatAge } from '../model/presentation.js';
 
 export const LS_USAGE = `Usage: ecs-ssh ls [--profile NAME] [--region NAME] [--cluster NAME] [--json]
 
@@ -34,7 +35,7 @@ export async function lsCommand(argv: string[], out: (line: string) => void): Pr
     const clusters = await listClusters(ecs);
     if (values.json)
       out(JSON.stringify(clusters.map((c) => ({ name: c.clusterName, status: c.status }))));
-    else if (clusters.length === 0) out('No clusters in this region.');
+    else if (clusters.length === 0) out(`No clusters in region "${await ecs.config.region()}".`);
     else
       for (const c of clusters)
         out(`${c.clusterName}  ${c.status ?? ''}  ${c.runningTasksCount ?? 0} running`);
@@ -73,6 +74,9 @@ function taskSummary(task: Task) {
     lastStatus: task.lastStatus,
     enableExecuteCommand: task.enableExecuteCommand ?? false,
     group: task.group,
+    /** `family:revision`: which of several alike tasks this is, and the `family/<name>` target. */
+    taskDefinition: task.taskDefinitionArn?.split('/').pop(),
+    startedAt: task.startedAt?.toISOString(),
     containers: (task.containers ?? []).map((c) => ({
       name: c.name,
       runtimeId: c.runtimeId,
@@ -85,7 +89,11 @@ function taskSummary(task: Task) {
 function printTask(task: Task, out: (line: string) => void): void {
   const summary = taskSummary(task);
   const exec = summary.enableExecuteCommand ? 'exec on' : 'exec OFF';
-  out(`  task ${summary.taskId}  ${summary.lastStatus ?? '?'}  ${exec}`);
+  const started = task.startedAt
+    ? `  started ${formatAge(Date.now() - task.startedAt.getTime())} ago`
+    : '';
+  const definition = summary.taskDefinition ? `  ${summary.taskDefinition}` : '';
+  out(`  task ${summary.taskId}  ${summary.lastStatus ?? '?'}  ${exec}${definition}${started}`);
   for (const c of summary.containers) {
     out(`    container ${c.name}  ${c.lastStatus ?? '?'}  agent ${c.execAgent ?? 'none'}`);
   }
