@@ -234,7 +234,7 @@ test('AccessDenied on StartSession: one clear line naming the permission', async
   try {
     assert.match(
       await proxyFailure('a'.repeat(32)),
-      /START_SESSION_DENIED: .*was denied.* Fix: Allow your identity ssm:StartSession/,
+      /START_SESSION_DENIED: Session Manager refused your ssm:StartSession on container "app" of task "a{32}" \(AccessDenied\)\. Fix: Allow your identity ssm:StartSession/,
     );
   } finally {
     emulator.world.denyStartSession = false;
