@@ -87,7 +87,8 @@ export async function resolveTarget(
   if (!runtimeId) {
     throw new ResolveError(
       'NO_RUNTIME_ID',
-      `Container "${name}" of task ${taskId} has no runtime id yet; it is still starting. Try again in a few seconds.`,
+      `Container "${name}" of task ${taskId} has no runtime id yet; it is still starting. ` +
+        `Try again in a few seconds.`,
     );
   }
   const ssmTarget = `ecs:${clusterName}_${taskId}_${runtimeId}`;
@@ -102,7 +103,8 @@ export async function findTask(ecs: ECSClient, cluster: string, spec: TargetSpec
   if (!task) {
     throw new ResolveError(
       'TASK_NOT_FOUND',
-      `Task ${taskRef} was not found in cluster "${cluster}"; it may have stopped long ago. Pick a running task.`,
+      `Task ${taskRef} was not found in cluster "${cluster}"; it may have stopped long ago. ` +
+        `Pick a running task.`,
     );
   }
   return task;
@@ -150,13 +152,16 @@ function checkTaskState(task: Task, taskId: string): void {
     const reason = task.stoppedReason ? ` (${task.stoppedReason})` : '';
     throw new ResolveError(
       'TASK_NOT_RUNNING',
-      `Task ${taskId} is ${task.lastStatus ?? 'in an unknown state'}${reason}, not RUNNING; connect to a running task or follow its service.`,
+      `Task ${taskId} is ${task.lastStatus ?? 'in an unknown state'}${reason}, not RUNNING; ` +
+        `connect to a running task or follow its service.`,
     );
   }
   if (!task.enableExecuteCommand) {
     throw new ResolveError(
       'EXEC_DISABLED',
-      `ECS Exec is off on task ${taskId}: the flag is fixed when a task starts. Enable execute command on its service and force a new deployment (or run the task with --enable-execute-command).`,
+      `ECS Exec is off on task ${taskId}: the flag is fixed when a task starts. Enable ` +
+        `execute command on its service and force a new deployment (or run the task with ` +
+        `--enable-execute-command).`,
     );
   }
 }
@@ -186,10 +191,12 @@ function checkAgent(container: Container, taskId: string): void {
   const reason = agent?.reason ? ` (${agent.reason})` : '';
   throw new ResolveError(
     'AGENT_NOT_RUNNING',
-    `The ECS Exec agent in container "${container.name}" of task ${taskId} is ${status}${reason}, not RUNNING. ` +
+    `The ECS Exec agent in container "${container.name}" of task ${taskId} is ` +
+      `${status}${reason}, not RUNNING. ` +
       (status === 'PENDING'
         ? 'It is still starting; try again in a few seconds.'
-        : 'Check the task role allows the ssmmessages actions and that no AWS keys in the container environment override it.'),
+        : 'Check the task role allows the ssmmessages actions and that no AWS keys in the ' +
+          'container environment override it.'),
   );
 }
 

@@ -20,11 +20,17 @@ export function describeCliError(error: unknown, context: CliContext): string {
   if (credentials && credentials.outcome === 'fail')
     return `${credentials.message} ${credentials.fix}`;
   if (name === 'ClusterNotFoundException') {
-    return `Cluster "${flag('--cluster') ?? 'default'}" was not found${inRegion}. Run "ecs-ssh ls" to list the clusters there.`;
+    return (
+      `Cluster "${flag('--cluster') ?? 'default'}" was not found${inRegion}. Run "ecs-ssh ls" ` +
+      `to list the clusters there.`
+    );
   }
   if (name === 'ServiceNotFoundException' || code === 'SERVICE_NOT_FOUND') {
     const cluster = flag('--cluster') ?? 'default';
-    return `That service was not found in cluster "${cluster}". Run "ecs-ssh ls --cluster ${cluster}" to list its services.`;
+    return (
+      `That service was not found in cluster "${cluster}". Run "ecs-ssh ls --cluster ` +
+      `${cluster}" to list its services.`
+    );
   }
   if (/region is missing/i.test(message)) {
     return 'No AWS region is set: pass --region, set AWS_REGION, or give your profile a region.';

@@ -131,7 +131,8 @@ function suggestService(error: unknown, spec: TargetSpec): unknown {
   const name = spec.kind === 'task' ? spec.taskId : '';
   return new ResolveError(
     'TASK_NOT_FOUND',
-    `${error.message} If "${name}" is a service, give service/${name} (or family/${name} for a task family).`,
+    `${error.message} If "${name}" is a service, give service/${name} (or family/${name} for ` +
+      `a task family).`,
   );
 }
 

@@ -25,7 +25,9 @@ export async function checkCredentials(
     }
     throw new UserError(
       'NO_CREDENTIALS',
-      `Could not load AWS credentials for ${scope.profile ? `profile "${scope.profile}"` : 'the default chain'}: ${failure.message}`,
+      `Could not load AWS credentials for ` +
+        `${scope.profile ? `profile "${scope.profile}"` : 'the default chain'}: ` +
+        `${failure.message}`,
       Actions.selectProfile,
     );
   }

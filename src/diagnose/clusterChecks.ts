@@ -81,7 +81,9 @@ export function checkSessionLogging(
   const title = 'Session logging';
   if (needs.length === 0)
     return pass('EXEC_SESSION_LOGGING', title, 'The cluster sets no session log destination.');
-  const where = `Cluster "${cluster.clusterName}" logs ECS Exec sessions to ${andList(needs.map((n) => n.destination))}`;
+  const where =
+    `Cluster "${cluster.clusterName}" logs ECS Exec sessions to ` +
+    `${andList(needs.map((n) => n.destination))}`;
   const allActions = [...new Set(needs.flatMap((n) => n.actions))];
   const wanted = `the task role needs ${allActions.join(', ')} there, or the agent ends each session`;
   const fixFor = (list: LoggingNeeds[], actions = list.flatMap((n) => n.actions)) => {
@@ -89,7 +91,10 @@ export function checkSessionLogging(
       list.length === 1 && needs.length === 1
         ? 'that destination'
         : andList(list.map((n) => n.destination));
-    return `Allow the task role ${[...new Set(actions)].join(', ')} on ${on}, or set the cluster's ECS Exec logging to NONE.`;
+    return (
+      `Allow the task role ${[...new Set(actions)].join(', ')} on ${on}, or set the cluster's ` +
+      `ECS Exec logging to NONE.`
+    );
   };
   if (!simulations)
     return finding('warn', 'EXEC_SESSION_LOGGING', title, `${where}: ${wanted}.`, fixFor(needs));

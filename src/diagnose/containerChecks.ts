@@ -33,7 +33,8 @@ export function pickContainer(task: Task, wanted: string | undefined): Container
 /** The agent in `container`; `onEc2` adds the host's ECS agent to the likely causes of a stop. */
 /** What to do about an agent still starting, whether or not someone already waited. */
 export const AGENT_PENDING_FIX =
-  'Wait for the agent (it usually starts within a minute of the task), then try again; if it stays PENDING for minutes, start a new task.';
+  'Wait for the agent (it usually starts within a minute of the task), then try again; if it ' +
+  'stays PENDING for minutes, start a new task.';
 
 export function checkAgent(container: Container, onEc2 = false): CheckResult {
   const title = 'ECS Exec agent';
@@ -48,7 +49,8 @@ export function checkAgent(container: Container, onEc2 = false): CheckResult {
       'fail',
       'AGENT_MISSING',
       title,
-      `Container "${name}" reports no ECS Exec agent: AWS added it as a sidecar, or it did not start.`,
+      `Container "${name}" reports no ECS Exec agent: AWS added it as a sidecar, or it did ` +
+        `not start.`,
       'Connect to another container of the task with --container.',
     );
   }
@@ -57,7 +59,8 @@ export function checkAgent(container: Container, onEc2 = false): CheckResult {
       'fail',
       'AGENT_PENDING',
       title,
-      `The ECS Exec agent in container "${name}" is still PENDING: the task runs, the agent has not started yet.`,
+      `The ECS Exec agent in container "${name}" is still PENDING: the task runs, the agent ` +
+        `has not started yet.`,
       AGENT_PENDING_FIX,
     );
   }
@@ -121,7 +124,9 @@ export function checkPidMode(
     `namespace (pidMode "${mode}"), and ECS Exec runs in only one container per namespace: ` +
     `${names(reachable)} can be reached, ${names(unreachable)} cannot.`;
   const fix = blocked
-    ? `Connect to ${names(reachable)} with --container, or remove pidMode from the task definition and redeploy.`
-    : 'Only that container can be reached; remove pidMode from the task definition to reach the others.';
+    ? `Connect to ${names(reachable)} with --container, or remove pidMode from the task ` +
+      `definition and redeploy.`
+    : 'Only that container can be reached; remove pidMode from the task definition to reach ' +
+      'the others.';
   return finding(blocked ? 'fail' : 'warn', 'SHARED_PID_MODE', title, message, fix);
 }

@@ -62,7 +62,9 @@ export function readProbe(output: string, container: string): CheckResult {
     );
   }
   if (parsed && 'install' in parsed) {
-    const message = `Container "${container}" has no sshd yet; ${parsed.install} can install it on the first connect.`;
+    const message =
+      `Container "${container}" has no sshd yet; ${parsed.install} can install it on the first ` +
+      `connect.`;
     return pass('BOOTSTRAP_PROBE', BOOTSTRAP_TITLE, message);
   }
   if (looksLikeNoShell(output)) return bootstrapFailure('NO_SHELL', '', container);
@@ -82,7 +84,8 @@ export function provenBySession(results: CheckResult[]): void {
     START_SESSION_DENIED:
       'Not simulated, but the probe started a session, so you may start sessions on this task.',
     TASK_ROLE_MISSING_SSMMESSAGES:
-      'Not simulated, but the agent reached Session Manager for the probe, so the task role allows what it needs.',
+      'Not simulated, but the agent reached Session Manager for the probe, so the task role ' +
+      'allows what it needs.',
   };
   results.forEach((result, index) => {
     const proof = proofs[result.code];
@@ -99,7 +102,8 @@ export function sessionFailure(error: unknown, target: ProbeTarget): CheckResult
   if (code === 'TARGET_NOT_CONNECTED') return targetNotConnected(target);
   if (code === 'ACCESS_DENIED') {
     const fix =
-      'Allow your identity ssm:StartSession on the task and on the documents "AWS-StartSSHSession" and "AWS-StartNonInteractiveCommand".';
+      'Allow your identity ssm:StartSession on the task and on the documents ' +
+      '"AWS-StartSSHSession" and "AWS-StartNonInteractiveCommand".';
     const where = `container "${target.containerName}"${target.taskId ? ` of task "${target.taskId}"` : ''}`;
     return finding(
       'fail',
@@ -111,7 +115,9 @@ export function sessionFailure(error: unknown, target: ProbeTarget): CheckResult
   }
   if (code === 'KMS_NOT_SUPPORTED') {
     const fix =
-      'KMS-encrypted sessions are not supported yet: use "aws ecs execute-command" for this cluster meanwhile, or remove the KMS key from its executeCommandConfiguration (or the Session Manager preferences) where your security policy allows.';
+      'KMS-encrypted sessions are not supported yet: use "aws ecs execute-command" for this ' +
+      'cluster meanwhile, or remove the KMS key from its executeCommandConfiguration (or the ' +
+      'Session Manager preferences) where your security policy allows.';
     return finding('fail', 'EXEC_KMS_KEY', 'Session encryption (KMS)', message, fix);
   }
   return finding(

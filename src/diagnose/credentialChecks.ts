@@ -62,7 +62,8 @@ async function missingProfile(profile: string | undefined): Promise<CheckResult 
     'NO_CREDENTIALS',
     CREDENTIALS_TITLE,
     `Profile "${profile}" is not in your AWS config or credentials file${others}.`,
-    `Choose one of those profiles, or create it ("aws configure sso --profile ${profile}" or "aws configure --profile ${profile}").`,
+    `Choose one of those profiles, or create it ("aws configure sso --profile ${profile}" or ` +
+      `"aws configure --profile ${profile}").`,
   );
 }
 

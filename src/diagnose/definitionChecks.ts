@@ -36,7 +36,8 @@ export function checkTaskRole(definition: TaskDefinition | undefined): CheckResu
     title,
     `Task definition "${definitionName(definition)}" has no task role, and the ECS Exec agent ` +
       `signs its calls with the task role${execution}.`,
-    `Give the task definition a taskRoleArn whose policy allows ${SSMMESSAGES_ACTIONS.join(', ')}, then redeploy.`,
+    `Give the task definition a taskRoleArn whose policy allows ` +
+      `${SSMMESSAGES_ACTIONS.join(', ')}, then redeploy.`,
   );
 }
 
@@ -88,7 +89,9 @@ export function checkInitProcess(containers: ContainerDefinition[]): CheckResult
     'warn',
     'INIT_PROCESS_OFF',
     title,
-    `${without.length === 1 ? 'Container' : 'Containers'} ${quotedList(without.map((c) => c.name ?? ''))} ${without.length === 1 ? 'runs' : 'run'} without an init process, ` +
+    `${without.length === 1 ? 'Container' : 'Containers'} ` +
+      `${quotedList(without.map((c) => c.name ?? ''))} ` +
+      `${without.length === 1 ? 'runs' : 'run'} without an init process, ` +
       "so sshd's and the agent's exited children are never reaped and pile up as zombies.",
     'Set "linuxParameters": {"initProcessEnabled": true} in the container definition, register ' +
       'the new revision and redeploy.',

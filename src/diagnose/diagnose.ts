@@ -87,7 +87,8 @@ async function runChecks(run: Run): Promise<void> {
 const FIXES: Record<string, string> = {
   NO_RUNNING_TASK: 'Start a task (or scale the service up), then try again.',
   SERVICE_NOT_FOUND:
-    'Check the service name ("ecs-ssh ls --cluster NAME" lists the services), or give the cluster it runs in.',
+    'Check the service name ("ecs-ssh ls --cluster NAME" lists the services), or give the ' +
+    'cluster it runs in.',
   TASK_NOT_FOUND:
     'Pick a running task ("ecs-ssh ls --cluster NAME" lists them), or connect to its service.',
 };

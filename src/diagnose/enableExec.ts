@@ -18,7 +18,9 @@ export interface Confirmation {
 
 export function enableExecConfirmation(request: EnableExecRequest): Confirmation {
   return {
-    message: `Enable ECS Exec on service "${request.service}" in cluster "${request.cluster}" and redeploy it?`,
+    message:
+      `Enable ECS Exec on service "${request.service}" in cluster "${request.cluster}" and ` +
+      `redeploy it?`,
     detail:
       'ECS starts new tasks with ECS Exec on and stops the running ones once the new ones are ' +
       'healthy, as in any deployment. Connect again when the new task is RUNNING.',

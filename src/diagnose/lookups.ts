@@ -47,7 +47,8 @@ export async function findCluster(
       'fail',
       'CLUSTER_NOT_FOUND',
       CLUSTER_TITLE,
-      `Cluster "${name}" is not in region "${region}", which has ${shown}${names.length > 10 ? ', …' : ''}.`,
+      `Cluster "${name}" is not in region "${region}", which has ` +
+        `${shown}${names.length > 10 ? ', …' : ''}.`,
       'Check the cluster name, or choose its region with --region.',
     ),
   };

@@ -18,8 +18,10 @@ export function checkTaskRolePermissions(simulation: Simulation): CheckResult {
       'fail',
       'TASK_ROLE_MISSING_SSMMESSAGES',
       title,
-      `Task role "${role}" does not exist in IAM, so the ECS Exec agent has no credentials to reach Session Manager.`,
-      `Create that role with a policy that allows ${SSMMESSAGES_ACTIONS.join(', ')}, or point taskRoleArn at a role that exists, then redeploy.`,
+      `Task role "${role}" does not exist in IAM, so the ECS Exec agent has no credentials ` +
+        `to reach Session Manager.`,
+      `Create that role with a policy that allows ${SSMMESSAGES_ACTIONS.join(', ')}, or ` +
+        `point taskRoleArn at a role that exists, then redeploy.`,
     );
   }
   if (simulation.status === 'unchecked') {
@@ -43,7 +45,8 @@ export function checkTaskRolePermissions(simulation: Simulation): CheckResult {
     'fail',
     'TASK_ROLE_MISSING_SSMMESSAGES',
     title,
-    `Task role "${role}" does not allow ${denied.join(', ')}, which the ECS Exec agent needs to reach Session Manager.`,
+    `Task role "${role}" does not allow ${denied.join(', ')}, which the ECS Exec agent needs ` +
+      `to reach Session Manager.`,
     fix,
   );
 }

@@ -56,7 +56,8 @@ export function checkExecEnabled(task: Task, service?: Service): CheckResult {
     title,
     `ECS Exec is off on task "${id}"${why}.`,
     `Enable ECS Exec on service "${serviceName}" and redeploy it (UpdateService with ` +
-      'enableExecuteCommand and forceNewDeployment): its tasks are replaced by ones with ECS Exec on.',
+      'enableExecuteCommand and forceNewDeployment): its tasks are replaced by ones with ECS ' +
+      'Exec on.',
     { kind: 'enableExecAndRedeploy', cluster, service: serviceName },
   );
 }
@@ -86,7 +87,8 @@ export function checkFargatePlatform(task: Task): CheckResult {
     `Task "${taskIdOf(task.taskArn)}" runs on Fargate platform version ${version}; ECS Exec ` +
       `needs ${MIN_FARGATE_PLATFORM} or later.`,
     service
-      ? `Set the platform version of service "${service}" to LATEST (or ${MIN_FARGATE_PLATFORM}) and redeploy it.`
+      ? `Set the platform version of service "${service}" to LATEST (or ` +
+          `${MIN_FARGATE_PLATFORM}) and redeploy it.`
       : `Run the task again with platform version LATEST (or ${MIN_FARGATE_PLATFORM}).`,
   );
 }

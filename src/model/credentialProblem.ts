@@ -25,7 +25,9 @@ export function credentialProblem(error: unknown, scope: Scope): CredentialProbl
     const signInCommand = signInCommandFor(scope);
     return {
       problem: 'expired',
-      message: `The SSO session of ${who} has expired or is invalid; sign in again with "${signInCommand}".`,
+      message:
+        `The SSO session of ${who} has expired or is invalid; sign in again with ` +
+        `"${signInCommand}".`,
       signInCommand,
     };
   }

@@ -133,13 +133,15 @@ function readBootstrapOutcome(
   if (/executable file not found|no such file or directory|not found in \$PATH/i.test(text)) {
     throw new ProxyError(
       'BOOTSTRAP_NO_SHELL',
-      'the container image has no /bin/sh, so sshd cannot be started in it; use an image with a shell (not distroless or scratch).',
+      'the container image has no /bin/sh, so sshd cannot be started in it; use an image ' +
+        'with a shell (not distroless or scratch).',
     );
   }
   const lastLine = text.trim().split('\n').pop()?.slice(0, 300) ?? '';
   throw new ProxyError(
     'BOOTSTRAP_NO_RESULT',
-    `starting sshd in the container gave no result line; its last output was: ${lastLine || '(nothing)'}`,
+    `starting sshd in the container gave no result line; its last output was: ` +
+      `${lastLine || '(nothing)'}`,
   );
 }
 
@@ -162,7 +164,8 @@ async function pin(
     );
   } else {
     log.warn(
-      `the host key of task ${target.taskId} changed since the last connect; pinned the key it reports now`,
+      `the host key of task ${target.taskId} changed since the last connect; pinned the key ` +
+        `it reports now`,
     );
   }
 }

@@ -65,7 +65,8 @@ async function withTimeout(
     channel.fail(
       new ChannelError(
         'CANCELLED',
-        `The command in session ${channel.sessionId} did not finish within ${Math.round(timeoutMs / 1000)} s.`,
+        `The command in session ${channel.sessionId} did not finish within ` +
+          `${Math.round(timeoutMs / 1000)} s.`,
       ),
     );
     void terminate?.().catch(() => undefined);

@@ -270,7 +270,8 @@ export class DataChannel {
       this.fail(
         new ChannelError(
           'RECONNECT_FAILED',
-          `The data channel of session ${this.sessionId} kept closing right after each resume; giving up.`,
+          `The data channel of session ${this.sessionId} kept closing right after each ` +
+            `resume; giving up.`,
         ),
       );
       return;
@@ -309,7 +310,8 @@ export class DataChannel {
     if (this.ended) return;
     throw new ChannelError(
       'RECONNECT_FAILED',
-      `The data channel of session ${this.sessionId} dropped and ${attempts} attempts to resume it failed.`,
+      `The data channel of session ${this.sessionId} dropped and ${attempts} attempts to ` +
+        `resume it failed.`,
     );
   }
 
@@ -321,7 +323,8 @@ export class DataChannel {
     if (!credentials) {
       throw new ChannelError(
         'SESSION_EXPIRED',
-        `Session ${this.sessionId} has ended on the Session Manager side (idle timeout or terminated); start a new one.`,
+        `Session ${this.sessionId} has ended on the Session Manager side (idle timeout or ` +
+          `terminated); start a new one.`,
       );
     }
     try {
@@ -346,7 +349,8 @@ export class DataChannel {
         new ChannelError(
           'PEER_NOT_ACKNOWLEDGING',
           `Session Manager stopped acknowledging data on session ${this.sessionId} for ` +
-            `${Math.round(giveUpMs / 1000)} s; the connection is lost. Reconnect to start a new session.`,
+            `${Math.round(giveUpMs / 1000)} s; the connection is lost. Reconnect to start a ` +
+            `new session.`,
         ),
       );
     }

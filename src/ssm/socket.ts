@@ -30,7 +30,8 @@ export function openDataSocket(options: SocketOptions): Promise<WebSocket> {
       reject(
         new ChannelError(
           'CONNECT_FAILED',
-          `Could not open the Session Manager data channel for ${credentials.sessionId}: ${detail}.`,
+          `Could not open the Session Manager data channel for ${credentials.sessionId}: ` +
+            `${detail}.`,
         ),
       );
     };

@@ -103,7 +103,8 @@ function describeStartError(error: unknown, request: SessionRequest): Error {
     case 'ThrottlingException':
       return new SessionApiError(
         'THROTTLED',
-        `Session Manager throttled StartSession on "${target}" after retries: ${detail} Wait a moment and try again.`,
+        `Session Manager throttled StartSession on "${target}" after retries: ${detail} Wait ` +
+          `a moment and try again.`,
         name,
       );
     case 'InvalidDocument':

@@ -173,7 +173,10 @@ function withProgress<T>(log: Log, request: ConnectRequest, work: Work<T>): Then
 }
 
 function describeRequest(request: ConnectRequest): string {
-  return `container "${request.container}" of ${request.target} in cluster "${request.cluster}" (${scopeLabel(request.scope)})`;
+  return (
+    `container "${request.container}" of ${request.target} in cluster "${request.cluster}" ` +
+    `(${scopeLabel(request.scope)})`
+  );
 }
 
 function contextOf(request: ConnectRequest) {

@@ -50,7 +50,8 @@ export async function pickContainer(task: TaskSummary, step = ''): Promise<strin
     const states = task.containers.map((c) => `"${c.name}": ${containerExecState(task, c).short}`);
     throw new UserError(
       'NO_CONNECTABLE_CONTAINER',
-      `No container of task ${shortTaskId(task.id)} can be reached with ECS Exec (${states.join(', ') || 'no containers'}).`,
+      `No container of task ${shortTaskId(task.id)} can be reached with ECS Exec ` +
+        `(${states.join(', ') || 'no containers'}).`,
       Actions.refresh,
     );
   }

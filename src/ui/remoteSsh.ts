@@ -44,7 +44,8 @@ export function requireRemoteSsh(): RemoteSshFlavour {
   const suggested = suggestedFlavour();
   throw new UserError(
     'REMOTE_SSH_MISSING',
-    `Connecting needs the "${suggested.name}" extension (${suggested.id}), which is not installed. Install it, then connect again.`,
+    `Connecting needs the "${suggested.name}" extension (${suggested.id}), which is not ` +
+      `installed. Install it, then connect again.`,
     {
       title: `Install ${suggested.name}`,
       command: 'workbench.extensions.installExtension',
