@@ -22,6 +22,18 @@ export interface ConnectRequest {
   serviceName?: string;
 }
 
+/** Where a request points, in the terms the proxy and the connection checks take. */
+export function targetOfRequest(request: ConnectRequest) {
+  return {
+    profile: request.scope.profile,
+    region: request.scope.region,
+    cluster: request.cluster,
+    target: parseTargetSpec(request.target),
+    container: request.container,
+    user: request.user,
+  };
+}
+
 export interface ConnectPlan {
   request: ConnectRequest;
   entry: HostEntry;
@@ -53,12 +65,7 @@ export function planConnection(
     knownHostsFile,
   });
   const proxyOptions: ProxyOptions = {
-    profile: request.scope.profile,
-    region: request.scope.region,
-    cluster: request.cluster,
-    target: parseTargetSpec(request.target),
-    container: request.container,
-    user: request.user,
+    ...targetOfRequest(request),
     publicKeyFile: keys.publicKey,
     knownHostsFile,
     hostKeyAlias: entry.alias,

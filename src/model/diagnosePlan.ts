@@ -5,8 +5,7 @@
 
 import type { Task } from '@aws-sdk/client-ecs';
 
-import { parseTargetSpec } from '../aws/resolveTarget.js';
-import type { ConnectRequest } from '../connect/connectPlan.js';
+import { targetOfRequest, type ConnectRequest } from '../connect/connectPlan.js';
 import type { CheckResult, FixAction } from '../diagnose/checkResult.js';
 import type { DiagnoseTarget } from '../diagnose/diagnose.js';
 import { shortTaskId } from './presentation.js';
@@ -65,14 +64,7 @@ function onlyContainer(task: TaskSummary): string | undefined {
 export function diagnosePlanForRequest(request: ConnectRequest): DiagnosePlan {
   return {
     scope: request.scope,
-    target: {
-      profile: request.scope.profile,
-      region: request.scope.region,
-      cluster: request.cluster,
-      target: parseTargetSpec(request.target),
-      container: request.container,
-      user: request.user,
-    },
+    target: targetOfRequest(request),
     subject: `${request.container} in ${request.target}`,
   };
 }
