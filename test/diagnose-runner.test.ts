@@ -229,7 +229,7 @@ test('a symptom names its likely cause and carries its fix: AWS keys in the envi
   });
 });
 
-test('what the probe proves is not listed as "could not check": a session that started shows both permissions', async () => {
+test('what the probe proves is not listed as "could not check": the task role, and your StartSession for both documents', async () => {
   const cause = CAUSES.find((c) => c.noProbe) as Cause;
   await withEmulator(cause.world(), undefined, async (emulator) => {
     const results = await run(emulator);
@@ -240,9 +240,35 @@ test('what the probe proves is not listed as "could not check": a session that s
       role.message,
       /^Not simulated, but the agent reached Session Manager for the probe/,
     );
-    const caller = results.find((r) => r.code === 'START_SESSION_DENIED');
-    assert.equal(caller?.outcome, 'pass');
-    assert.match(caller.message, /^Not simulated, but the probe started a session/);
+    const caller = results.filter((r) => r.code === 'START_SESSION_DENIED');
+    assert.equal(caller.length, 1);
+    assert.equal(caller[0].outcome, 'pass');
+    assert.match(
+      caller[0].message,
+      /^You may start sessions on container "app" with AWS-StartSSHSession and AWS-StartNonInteractiveCommand: the probe started both\.$/,
+    );
+  });
+});
+
+test('a policy that allows command sessions but not AWS-StartSSHSession: the probe says so, and doctor would exit 1', async () => {
+  const cause = CAUSES.find((c) => c.noProbe) as Cause;
+  const world = cause.world();
+  world.iam!.policies![CALLER_ROLE] = [
+    ...world.iam!.policies![CALLER_ROLE],
+    {
+      Effect: 'Deny',
+      Action: 'ssm:StartSession',
+      Resource: 'arn:aws:ssm:*::document/AWS-StartSSHSession',
+    },
+  ];
+  await withEmulator(world, undefined, async (emulator) => {
+    const results = await run(emulator);
+    const denied = results.find((r) => r.code === 'START_SESSION_DENIED');
+    assert.equal(denied?.outcome, 'fail', JSON.stringify(results));
+    assert.match(
+      denied.message,
+      /^Session Manager refused your ssm:StartSession on container "app" of task "a{32}" with AWS-StartSSHSession \(AccessDenied\)\.$/,
+    );
   });
 });
 

@@ -77,10 +77,12 @@ function parseDoctorArgs(argv: string[]): DoctorArgs | 'help' {
   if (positionals.length !== 1 || !values.cluster) {
     throw new Error('give one TARGET and --cluster; see ecs-ssh doctor --help.');
   }
-  const waitSeconds = Number(values['agent-wait']);
-  if (!Number.isInteger(waitSeconds) || waitSeconds < 0) {
+  // Digits only, as the proxy takes them: "", "1e0" and "0x1" are not seconds.
+  const text = values['agent-wait'] ?? '';
+  const waitSeconds = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+  if (!(waitSeconds <= 3600)) {
     throw new Error(
-      `--agent-wait must be a whole number of seconds, not "${values['agent-wait']}".`,
+      `--agent-wait must be a whole number of seconds from 0 to 3600, not "${text}".`,
     );
   }
   const { cluster, container, profile, region, user } = values;

@@ -98,35 +98,55 @@ const CAUSE_ORDER: CheckCode[] = [
   'TARGET_NOT_CONNECTED',
 ];
 
-/** Failures that other findings can explain: the agent or the session is the symptom. */
-const SYMPTOMS = new Set<CheckCode>([
-  'AGENT_STOPPED',
-  'AGENT_MISSING',
-  'TARGET_NOT_CONNECTED',
-  'BOOTSTRAP_NO_RESULT',
-]);
+/** Why an agent cannot reach Session Manager, when it starts at all. */
+const AGENT_CAUSES: CheckCode[] = [
+  'FARGATE_PLATFORM_TOO_OLD',
+  'ECS_AGENT_TOO_OLD',
+  'NO_TASK_ROLE',
+  'TASK_ROLE_MISSING_SSMMESSAGES',
+  'AWS_KEYS_IN_ENVIRONMENT',
+  'READONLY_ROOT_FILESYSTEM',
+];
+
+/**
+ * Failures that only show that something else is wrong, and what can explain each. A shared pid
+ * namespace explains a missing or stopped agent only when it blocks this container; session
+ * logging or KMS end a session that started, so they explain a bootstrap without a result, never
+ * a target that cannot be reached.
+ */
+const EXPLAINED_BY: Partial<Record<CheckCode, CheckCode[]>> = {
+  TARGET_NOT_CONNECTED: AGENT_CAUSES,
+  AGENT_STOPPED: [...AGENT_CAUSES, 'SHARED_PID_MODE'],
+  AGENT_MISSING: ['FARGATE_PLATFORM_TOO_OLD', 'ECS_AGENT_TOO_OLD', 'SHARED_PID_MODE'],
+  BOOTSTRAP_NO_RESULT: ['EXEC_SESSION_LOGGING', 'EXEC_KMS_KEY', 'READONLY_ROOT_FILESYSTEM'],
+};
 
 /** True for failures that only show that something else is wrong. */
 export function isSymptom(result: CheckResult): boolean {
-  return SYMPTOMS.has(result.code);
+  return EXPLAINED_BY[result.code] !== undefined;
+}
+
+/** The finding among `results` that best explains `symptom`, if any does. */
+export function explanationOf(
+  symptom: CheckResult,
+  results: CheckResult[],
+): CheckResult | undefined {
+  const causes = EXPLAINED_BY[symptom.code] ?? [];
+  return results
+    .filter((r) => causes.includes(r.code) && (r.outcome === 'fail' || r.outcome === 'warn'))
+    .filter((r) => r.code !== 'SHARED_PID_MODE' || r.outcome === 'fail')
+    .sort((a, b) => rank(a) - rank(b))[0];
 }
 
 /**
  * The finding that best explains why a connection fails, or undefined when nothing blocks: the
- * earliest cause among the failures. When that failure is only a symptom (the agent stopped,
- * the target is not connected), an earlier warning explains it better: AWS keys in the
- * container's environment are often why the agent cannot connect. INIT_PROCESS_OFF never stops
- * a connection, so it is never the explanation.
+ * earliest cause among the failures; when that is only a symptom (the agent stopped, the target
+ * is not connected), what explains it, if anything does.
  */
 export function primaryProblem(results: CheckResult[]): CheckResult | undefined {
-  const byCause = (a: CheckResult, b: CheckResult) => rank(a) - rank(b);
-  const failures = results.filter(isBlocking).sort(byCause);
-  const first = failures[0];
-  if (!first || !SYMPTOMS.has(first.code)) return first;
-  const warnings = results
-    .filter((r) => r.outcome === 'warn' && r.code !== 'INIT_PROCESS_OFF')
-    .sort(byCause);
-  return warnings.find((w) => rank(w) < rank(first)) ?? first;
+  const first = results.filter(isBlocking).sort((a, b) => rank(a) - rank(b))[0];
+  if (!first || !isSymptom(first)) return first;
+  return explanationOf(first, results) ?? first;
 }
 
 function rank(result: CheckResult): number {
@@ -134,11 +154,11 @@ function rank(result: CheckResult): number {
   return index === -1 ? CAUSE_ORDER.length : index;
 }
 
-/** A symptom's sentence, short enough to lead a "likely cause" sentence. */
+/** A symptom's sentence, short enough to lead a "likely cause" sentence (said only once). */
 export function symptomHeadline(symptom: CheckResult): string {
   if (symptom.code === 'TARGET_NOT_CONNECTED')
     return 'Session Manager cannot reach the container (TargetNotConnected)';
-  return symptom.message.replace(/[.\s]+$/, '');
+  return symptom.message.split('; likely cause: ')[0].replace(/[.\s]+$/, '');
 }
 
 /**
@@ -148,8 +168,8 @@ export function symptomHeadline(symptom: CheckResult): string {
  */
 export function attributeSymptom(results: CheckResult[]): void {
   const symptom = results.find((r) => isBlocking(r) && isSymptom(r));
-  const cause = primaryProblem(results);
-  if (!symptom || !cause || cause === symptom || isSymptom(cause)) return;
+  const cause = symptom && explanationOf(symptom, results);
+  if (!symptom || !cause) return;
   symptom.message = `${symptomHeadline(symptom)}; likely cause: ${cause.message}`;
   symptom.fix = cause.fix;
   if (cause.action) symptom.action = cause.action;

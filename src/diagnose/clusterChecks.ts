@@ -96,8 +96,10 @@ export function checkSessionLogging(
       `ECS Exec logging to NONE.`
     );
   };
-  if (!simulations)
-    return finding('warn', 'EXEC_SESSION_LOGGING', title, `${where}: ${wanted}.`, fixFor(needs));
+  if (!simulations) {
+    // No task role to ask about: NO_TASK_ROLE says what blocks; this could not be checked.
+    return finding('unknown', 'EXEC_SESSION_LOGGING', title, `${where}: ${wanted}.`, fixFor(needs));
+  }
   const unchecked = simulations.find((s) => s.status === 'unchecked');
   const denials = needs
     .map((need, i) => ({ need, denied: deniedActions(simulations[i], need.actions) }))
@@ -122,7 +124,7 @@ export function checkSessionLogging(
   }
   if (unchecked?.status === 'unchecked') {
     return finding(
-      'warn',
+      'unknown',
       'EXEC_SESSION_LOGGING',
       title,
       `${where}: ${wanted}; could not check the task role, because ${unchecked.reason}.`,

@@ -111,6 +111,10 @@ export function checkPidMode(
   const reachable = containers.filter((c) => agentOf(c)?.lastStatus === 'RUNNING');
   const names = (list: Container[]) => quotedList(list.map((c) => c.name ?? '')) || 'none';
   const unreachable = containers.filter((c) => !reachable.includes(c));
+  if (reachable.length === 0) {
+    // No agent runs anywhere yet (or at all): the agent's own check says why, not the pidMode.
+    return skip('SHARED_PID_MODE', title, 'No container has a running ECS Exec agent to share.');
+  }
   if (unreachable.length === 0) {
     return pass(
       'SHARED_PID_MODE',

@@ -8,7 +8,7 @@ import {
   parseProbeResult,
 } from '../bootstrap/bootstrapCommand.js';
 import { runCommand } from '../ssm/connect.js';
-import type { SsmSessions } from '../ssm/ssmSessions.js';
+import { Documents, type SsmSessions } from '../ssm/ssmSessions.js';
 import { BOOTSTRAP_TITLE, bootstrapFailure, looksLikeNoShell } from './bootstrapChecks.js';
 import type { CheckResult } from './checkResult.js';
 import { finding, pass } from './result.js';
@@ -23,6 +23,7 @@ export interface ProbeTarget {
 const PROBE_TIMEOUT_MS = 120_000;
 
 export const SESSION_TITLE = 'Session to the container';
+const START_SESSION_TITLE = 'Your permission to start sessions';
 
 export async function probeContainer(
   sessions: SsmSessions,
@@ -47,7 +48,32 @@ export async function probeContainer(
   return [
     pass('TARGET_NOT_CONNECTED', SESSION_TITLE, reached),
     readProbe(output, target.containerName),
+    await sshSessionAllowed(sessions, target),
   ];
+}
+
+/**
+ * The probe ran over AWS-StartNonInteractiveCommand; a connection uses AWS-StartSSHSession, which
+ * a policy may treat apart. Starting one (and ending it at once, before any data flows) proves
+ * the permission a connection needs, where the policy simulator may not be asked.
+ */
+async function sshSessionAllowed(sessions: SsmSessions, target: ProbeTarget): Promise<CheckResult> {
+  try {
+    const credentials = await sessions.start({
+      target: target.ssmTarget,
+      documentName: Documents.ssh,
+      parameters: { portNumber: [String(DEFAULT_SSHD_PORT)] },
+    });
+    await sessions.terminate(credentials.sessionId).catch(() => undefined);
+  } catch (error) {
+    return sessionFailure(error, target, Documents.ssh);
+  }
+  return pass(
+    'START_SESSION_DENIED',
+    START_SESSION_TITLE,
+    `You may start sessions on container "${target.containerName}" with ${Documents.ssh} and ` +
+      `${Documents.command}: the probe started both.`,
+  );
 }
 
 export function readProbe(output: string, container: string): CheckResult {
@@ -73,30 +99,31 @@ export function readProbe(output: string, container: string): CheckResult {
 }
 
 /**
- * What a session that did start proves: the caller may start sessions, and the task role lets
- * the agent reach Session Manager. Simulations that could not be run say so instead of "could
- * not check".
+ * What a session that did start proves: the task role let the agent reach Session Manager
+ * (unless the container's own AWS keys signed for it instead). Your own StartSession the probe
+ * checks directly, for both documents (see sshSessionAllowed).
  */
 export function provenBySession(results: CheckResult[]): void {
   const opened = results.some((r) => r.code === 'TARGET_NOT_CONNECTED' && r.outcome === 'pass');
   if (!opened) return;
-  const proofs: Partial<Record<string, string>> = {
-    START_SESSION_DENIED:
-      'Not simulated, but the probe started a session, so you may start sessions on this task.',
-    TASK_ROLE_MISSING_SSMMESSAGES:
-      'Not simulated, but the agent reached Session Manager for the probe, so the task role ' +
-      'allows what it needs.',
-  };
+  const ownKeys = results.some((r) => r.code === 'AWS_KEYS_IN_ENVIRONMENT' && r.outcome === 'warn');
   results.forEach((result, index) => {
-    const proof = proofs[result.code];
-    if (result.outcome === 'unknown' && proof) {
+    if (result.outcome !== 'unknown') return;
+    if (result.code === 'TASK_ROLE_MISSING_SSMMESSAGES' && !ownKeys) {
+      const proof =
+        'Not simulated, but the agent reached Session Manager for the probe, so the task role ' +
+        'allows what it needs.';
       results[index] = pass(result.code, result.title, proof);
     }
   });
 }
 
 /** Why the probe's session could not be opened, in the checks' vocabulary. */
-export function sessionFailure(error: unknown, target: ProbeTarget): CheckResult {
+export function sessionFailure(
+  error: unknown,
+  target: ProbeTarget,
+  document?: string,
+): CheckResult {
   const code = (error as { code?: string }).code;
   const message = (error as Error).message ?? String(error);
   if (code === 'TARGET_NOT_CONNECTED') return targetNotConnected(target);
@@ -104,7 +131,11 @@ export function sessionFailure(error: unknown, target: ProbeTarget): CheckResult
     const fix =
       'Allow your identity ssm:StartSession on the task and on the documents ' +
       '"AWS-StartSSHSession" and "AWS-StartNonInteractiveCommand".';
-    const where = `container "${target.containerName}"${target.taskId ? ` of task "${target.taskId}"` : ''}`;
+    const container = target.containerName
+      ? `container "${target.containerName}"`
+      : 'the container';
+    const task = target.taskId ? ` of task "${target.taskId}"` : '';
+    const where = `${container}${task}${document ? ` with ${document}` : ''}`;
     return finding(
       'fail',
       'START_SESSION_DENIED',
@@ -120,8 +151,9 @@ export function sessionFailure(error: unknown, target: ProbeTarget): CheckResult
       'Session Manager preferences) where your security policy allows.';
     return finding('fail', 'EXEC_KMS_KEY', 'Session encryption (KMS)', message, fix);
   }
+  // A connection made now would fail the same way, so this blocks too.
   return finding(
-    'unknown',
+    'fail',
     'TARGET_NOT_CONNECTED',
     SESSION_TITLE,
     `Could not open a session to container "${target.containerName}": ${message}`,

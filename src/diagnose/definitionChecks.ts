@@ -116,3 +116,17 @@ function keyVariables(container: ContainerDefinition): string[] {
   const secret = SECRET_NAMES.find((n) => names.has(n));
   return keyId && secret ? [keyId, secret] : [];
 }
+
+/**
+ * Values the task definition sets for variables named like credentials (AWS_*, *SECRET*,
+ * *TOKEN*, *PASSWORD*, *KEY*): never shown, so the runner scrubs them from what a container
+ * prints back.
+ */
+export function secretValues(definition: TaskDefinition | undefined): string[] {
+  const named = /^AWS_|SECRET|TOKEN|PASSWORD|PASSWD|KEY|CREDENTIAL/i;
+  return (definition?.containerDefinitions ?? []).flatMap((container) =>
+    (container.environment ?? [])
+      .filter((v) => named.test(v.name ?? '') && (v.value ?? '').length >= 8)
+      .map((v) => v.value as string),
+  );
+}

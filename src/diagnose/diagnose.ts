@@ -6,6 +6,7 @@ import type { Cluster, Task } from '@aws-sdk/client-ecs';
 
 import { createClients, type AwsClients } from '../aws/clients.js';
 import { findTask, ResolveError, type TargetSpec } from '../aws/resolveTarget.js';
+import { Redactor } from '../ssm/redact.js';
 import { SsmSessions } from '../ssm/ssmSessions.js';
 import type { Logger } from '../ssm/log.js';
 import { attributeSymptom, isBlocking, type CheckCode, type CheckResult } from './checkResult.js';
@@ -13,6 +14,7 @@ import { checkExecKmsKey } from './clusterChecks.js';
 import { probeContainer, provenBySession } from './containerProbe.js';
 import { checkCredentials, credentialFailure, type Caller } from './credentialChecks.js';
 import { checkTask } from './checkTask.js';
+import { secretValues } from './definitionChecks.js';
 import { findCluster, readTaskFacts, type TaskFacts } from './lookups.js';
 import { permissionResults } from './permissionStage.js';
 import { finding, taskIdOf } from './result.js';
@@ -44,6 +46,8 @@ export interface DiagnoseOptions {
 }
 
 interface Run {
+  /** Knows the container's own secret values once the task definition is read. */
+  redactor: Redactor;
   target: DiagnoseTarget;
   options: DiagnoseOptions;
   clients: AwsClients;
@@ -57,14 +61,14 @@ export async function diagnose(
   const clients =
     options.clients ??
     createClients({ profile: target.profile, region: target.region }, options.logger);
-  const run: Run = { target, options, clients, results: [] };
+  const run: Run = { target, options, clients, results: [], redactor: new Redactor() };
   try {
     await runChecks(run);
   } catch (error) {
     run.results.push(unexpected(error, target.profile));
   }
   attributeSymptom(run.results);
-  return withoutUnsureDuplicates(run.results);
+  return withoutUnsureDuplicates(run.results).map((result) => scrubbed(result, run.redactor));
 }
 
 async function runChecks(run: Run): Promise<void> {
@@ -121,6 +125,7 @@ async function checkAround(
   const { clients, results } = run;
   const clusterName = cluster.clusterName ?? run.target.cluster;
   const facts = await readTaskFacts(clients.ecs, clusterName, found);
+  run.redactor.add(...secretValues(facts.taskDefinition));
   const waitStarted = Date.now();
   const task = await waitIfStarting(run, clusterName, found);
   const taskResults = checkTask(task, facts.taskDefinition, context(run, facts));
@@ -157,7 +162,11 @@ async function probe(run: Run, cluster: string, task: Task): Promise<void> {
     loginUser: run.target.user ?? 'root',
   };
   run.options.onProgress?.(`probing container "${target.containerName}" over Session Manager`);
-  run.results.push(...(await probeContainer(new SsmSessions(run.clients.ssm), target)));
+  const found = await probeContainer(new SsmSessions(run.clients.ssm), target);
+  // A session the probe really started answers your permission better than the simulator.
+  const started = found.some((r) => r.code === 'START_SESSION_DENIED' && r.outcome === 'pass');
+  if (started) run.results = run.results.filter((r) => r.code !== 'START_SESSION_DENIED');
+  run.results.push(...found);
   provenBySession(run.results);
 }
 
@@ -179,6 +188,13 @@ function context(run: Run, facts: TaskFacts) {
     containerInstance: facts.containerInstance,
     connecting: true,
   };
+}
+
+/** What a container printed back can hold its own secrets: none reaches a message. */
+function scrubbed(result: CheckResult, redactor: Redactor): CheckResult {
+  const message = redactor.scrub(result.message);
+  const fix = result.fix && redactor.scrub(result.fix);
+  return message === result.message && fix === result.fix ? result : { ...result, message, fix };
 }
 
 /** A code with a definite answer (the probe's) does not also list "could not check". */

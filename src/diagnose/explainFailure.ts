@@ -8,6 +8,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { ResolveError, type ResolvedTarget, type TargetSpec } from '../aws/resolveTarget.js';
 import { bootstrapFailure } from './bootstrapChecks.js';
 import {
+  explanationOf,
   isBlocking,
   isSymptom,
   primaryProblem,
@@ -60,9 +61,15 @@ export async function explainFailure(
     agentWaitMs: 0,
   });
   const symptom = symptomOf(error, context) ?? results.find((r) => isBlocking(r) && isSymptom(r));
-  const primary = primaryProblem(symptom ? [...results, symptom] : results);
-  if (!primary || !symptom || primary.code === symptom.code) return primary ?? symptom;
-  return { ...primary, message: `${symptomHeadline(symptom)}; likely cause: ${primary.message}` };
+  // A refused session or a KMS key is the cause itself, whatever else the checks found; the
+  // checks' own sentence for it, when they found it too, says more (who, which key).
+  if (symptom && !isSymptom(symptom)) {
+    return results.find((r) => r.code === symptom.code && r.outcome === 'fail') ?? symptom;
+  }
+  if (!symptom) return primaryProblem(results);
+  const cause = explanationOf(symptom, results);
+  if (!cause) return symptom;
+  return { ...cause, message: `${symptomHeadline(symptom)}; likely cause: ${cause.message}` };
 }
 
 /** Warnings worth a line before connecting: they do not block, but explain trouble later. */
@@ -89,9 +96,10 @@ function symptomOf(error: unknown, context: FailureContext): CheckResult | undef
   return undefined;
 }
 
-/** The task id in the `ecs:<cluster>_<taskId>_<runtimeId>` target an SSM error names. */
+/** The task id in the `ecs:<cluster>_<taskId>_<runtimeId>` target an SSM error names; a
+ * cluster name may hold underscores, a task id (32 hex digits) does not. */
 function taskIdIn(error: unknown): string | undefined {
-  return /"ecs:[^_"]+_([^_"]+)_[^"]+"/.exec((error as Error).message ?? '')?.[1];
+  return /"ecs:[^"]*?_([0-9a-f]{32})_[^"]+"/.exec((error as Error).message ?? '')?.[1];
 }
 
 function reasonOf(error: unknown): string {

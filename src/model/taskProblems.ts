@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 
 import { checkTask } from '../diagnose/checkTask.js';
-import type { CheckResult } from '../diagnose/checkResult.js';
+import type { CheckCode, CheckResult } from '../diagnose/checkResult.js';
 import type { Finding } from './findings.js';
 import type { TaskSummary } from './nodes.js';
 
@@ -59,8 +59,15 @@ interface Dated {
   at: number;
 }
 
+/** Codes one check answers: the agent check says RUNNING under AGENT_STOPPED, and that answers
+ * an earlier AGENT_PENDING or AGENT_MISSING too. */
+const SAME_CHECK: CheckCode[][] = [['AGENT_PENDING', 'AGENT_STOPPED', 'AGENT_MISSING']];
+
 function merged(live: CheckResult[], deep: RowFacts['deep'], found: Finding[]): CheckResult[] {
-  const decided = new Set(live.map((r) => r.code));
+  const decided = new Set<CheckCode>(live.map((r) => r.code));
+  for (const family of SAME_CHECK) {
+    if (family.some((code) => decided.has(code))) for (const code of family) decided.add(code);
+  }
   const later: Dated[] = [
     ...(deep?.results ?? []).map((result) => ({ result, at: deep?.at ?? 0 })),
     ...found.flatMap((f) => f.results.map((result) => ({ result, at: f.at }))),

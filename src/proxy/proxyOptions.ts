@@ -90,7 +90,7 @@ export function parseProxyOptions(argv: string[]): ProxyOptions | 'help' {
 }
 
 function positiveInteger(name: string, text: string, max: number): number {
-  const value = Number(text);
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(value) || value < 1 || value > max) {
     throw new Error(`${name} must be a whole number from 1 to ${max}, not "${text}".`);
   }

@@ -17,10 +17,12 @@ const PATTERNS: RegExp[] = [
   // `export NAME=value`, in any case; the AWS names also as `name: value`. A sentence such as
   // "NO_CREDENTIALS: No usable credentials" is none of these.
   new RegExp(
-    `((?:"${SECRET_NAME}"\\s*:|\\b${SECRET_NAME}\\s*=|\\b${AWS_SECRET_NAME}\\s*:)\\s*)"?[^"\\s,}]+"?`,
+    `((?:["']${SECRET_NAME}["']\\s*:|\\b${SECRET_NAME}\\s*=|\\b${AWS_SECRET_NAME}\\s*:)\\s*)["']?[^"'\\s,})]+["']?`,
     'gi',
   ),
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  // AWS access key ids (long-term AKIA, temporary ASIA): not secret alone, never needed in output.
+  /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
 ];
 
 export class Redactor {
@@ -38,6 +40,7 @@ export class Redactor {
     out = out.replace(PATTERNS[0], '$1/[redacted]');
     out = out.replace(PATTERNS[1], '$1[redacted]');
     out = out.replace(PATTERNS[2], '[redacted private key]');
+    out = out.replace(PATTERNS[3], '[redacted key id]');
     return out;
   }
 
