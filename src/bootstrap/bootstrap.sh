@@ -3,7 +3,8 @@
 # Run as: sh -c '<this script>' ecs-remote-ssh PORT PUBLIC_KEY LOGIN_USER [probe]
 # POSIX sh (dash, busybox ash). Idempotent: safe on every connect. When our sshd already
 # listens with the same config, no package manager runs (the fast path).
-# With "probe" it changes nothing: it says whether sshd is there or could be installed.
+# With "probe" it installs and starts nothing (it only makes its own state directory): it says
+# whether sshd is there or could be installed.
 # The last line it prints is the result:
 #   ECSR-RESULT ok port=P user=U did=ACTIONS hostkey=TYPE BASE64
 #   ECSR-RESULT probe sshd=PATH | ECSR-RESULT probe install=apt

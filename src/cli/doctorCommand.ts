@@ -16,8 +16,9 @@ export const DOCTOR_USAGE = `Usage: ecs-ssh doctor TARGET --cluster NAME [option
 
 Checks everything a connection to the container needs: credentials, the cluster, the task
 and its ECS Exec agent, the task definition, the task role and your own permissions, then
-probes the container over Session Manager (changing nothing). Prints each problem with its
-fix. Exit status 0 when nothing blocks the connection, 1 when something does.
+probes the container over Session Manager (installing nothing). Prints each problem with its
+fix. Exit status 0 when nothing blocks the connection, 1 when something does or the checks
+stopped early.
 
   --cluster NAME        ECS cluster name (required)
   --container NAME      container name (needed when the task has several)
