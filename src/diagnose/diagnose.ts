@@ -51,7 +51,8 @@ interface Run {
   target: DiagnoseTarget;
   options: DiagnoseOptions;
   clients: AwsClients;
-  results: CheckResult[];
+  /** Filled in place: the steps hold on to this array. */
+  readonly results: CheckResult[];
 }
 
 export async function diagnose(
@@ -165,8 +166,8 @@ async function probe(run: Run, cluster: string, task: Task): Promise<void> {
   const found = await probeContainer(new SsmSessions(run.clients.ssm), target);
   // A session the probe really started answers your permission better than the simulator.
   const started = found.some((r) => r.code === 'START_SESSION_DENIED' && r.outcome === 'pass');
-  if (started) run.results = run.results.filter((r) => r.code !== 'START_SESSION_DENIED');
-  run.results.push(...found);
+  const kept = run.results.filter((r) => !started || r.code !== 'START_SESSION_DENIED');
+  run.results.splice(0, run.results.length, ...kept, ...found);
   provenBySession(run.results);
 }
 
