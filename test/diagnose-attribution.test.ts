@@ -22,7 +22,6 @@ import {
   removeTemporaryFiles,
   runner,
   treeRows,
-  withEmulator,
 } from './support/diagnoseRuns.js';
 import {
   ACCOUNT,
@@ -37,9 +36,23 @@ import {
   TASK_ID,
   TASK_ROLE,
   taskOf,
+  withEmulator,
 } from './support/diagnoseWorlds.js';
 
 after(removeTemporaryFiles);
+
+/** Sessions logged to CloudWatch, and a caller who may not ask IAM whether the role may write. */
+function loggingUnchecked(): World {
+  const w = healthyWorld();
+  w.iam!.policies![CALLER_ROLE] = [
+    { Effect: 'Allow', Action: ['ecs:*', 'ssm:StartSession'], Resource: '*' },
+  ];
+  w.ecs!.clusters[0].executeCommandConfiguration = {
+    logging: 'OVERRIDE',
+    logConfiguration: { cloudWatchLogGroupName: '/ecs/exec' },
+  };
+  return w;
+}
 
 // pidMode "task" explains an agent only where it blocks that container: an agent still PENDING
 // or STOPPED everywhere is the agent's own finding, and SHARED_PID_MODE never names "none" as the
@@ -112,14 +125,7 @@ const keys = [
 ];
 
 test('TargetNotConnected is not attributed to unchecked session logging', async () => {
-  const w = healthyWorld();
-  w.iam!.policies![CALLER_ROLE] = [
-    { Effect: 'Allow', Action: ['ecs:*', 'ssm:StartSession'], Resource: '*' },
-  ];
-  w.ecs!.clusters[0].executeCommandConfiguration = {
-    logging: 'OVERRIDE',
-    logConfiguration: { cloudWatchLogGroupName: '/ecs/exec' },
-  };
+  const w = loggingUnchecked();
   taskOf(w).containers[0].agentConnected = false;
   await withEmulator(w, undefined, async (em) => {
     const tnc = (await runner(em)).find((r) => r.code === 'TARGET_NOT_CONNECTED')!;
@@ -281,14 +287,7 @@ test('an AGENT_PENDING finding goes away once the agent is RUNNING', async () =>
 });
 
 test('session logging that could not be checked does not mark the rows', async () => {
-  const w = healthyWorld();
-  w.iam!.policies![CALLER_ROLE] = [
-    { Effect: 'Allow', Action: ['ecs:*', 'ssm:StartSession'], Resource: '*' },
-  ];
-  w.ecs!.clusters[0].executeCommandConfiguration = {
-    logging: 'OVERRIDE',
-    logConfiguration: { cloudWatchLogGroupName: '/ecs/exec' },
-  };
+  const w = loggingUnchecked();
   await withEmulator(w, undefined, async (em) => {
     const rows = await treeRows(em);
     for (const row of [rows.task, rows.container]) {

@@ -9,14 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { startEmulator, type Emulator, type World } from './emulator/index.js';
+import type { Emulator } from './emulator/index.js';
 import { CAUSES } from './support/diagnoseCauses.js';
 import {
-  cannedRuntime,
   CLUSTER,
   CONTAINER_KEY_VALUES,
   healthyWorld,
-  type CannedAnswers,
+  withEmulator,
 } from './support/diagnoseWorlds.js';
 import { CLI, PROXY, requireBundles, runProcess, type Run } from './support/e2e.js';
 import { FAKE_SECRET_KEY } from './support/awsEnv.js';
@@ -32,19 +31,6 @@ before(() => {
 after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function withEmulator<T>(
-  world: World,
-  answers: CannedAnswers | undefined,
-  body: (emulator: Emulator) => Promise<T>,
-): Promise<T> {
-  const emulator = await startEmulator({ world, runtime: cannedRuntime(answers) });
-  try {
-    return await body(emulator);
-  } finally {
-    await emulator.close();
-  }
-}
 
 function doctor(emulator: Emulator, ...args: string[]): Promise<Run> {
   const argv = [CLI, 'doctor', 'service/web', '--cluster', CLUSTER, ...args];

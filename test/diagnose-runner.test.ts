@@ -23,10 +23,9 @@ import {
   type CheckResult,
 } from '../src/diagnose/index.js';
 import { escapeMarkdown } from '../src/diagnose/renderReport.js';
-import { startEmulator, type Emulator, type World } from './emulator/index.js';
+import type { Emulator } from './emulator/index.js';
 import { CAUSES, type Cause } from './support/diagnoseCauses.js';
 import {
-  cannedRuntime,
   CALLER_ROLE,
   CLUSTER,
   CONTAINER_KEY_VALUES,
@@ -35,21 +34,8 @@ import {
   emulatorClients,
   healthyWorld,
   TASK_ID,
-  type CannedAnswers,
+  withEmulator,
 } from './support/diagnoseWorlds.js';
-
-async function withEmulator<T>(
-  world: World,
-  answers: CannedAnswers | undefined,
-  body: (emulator: Emulator) => Promise<T>,
-): Promise<T> {
-  const emulator = await startEmulator({ world, runtime: cannedRuntime(answers) });
-  try {
-    return await body(emulator);
-  } finally {
-    await emulator.close();
-  }
-}
 
 function run(
   emulator: Emulator,

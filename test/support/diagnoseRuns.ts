@@ -12,16 +12,9 @@ import { diagnose, type CheckResult } from '../../src/diagnose/index.js';
 import { Findings } from '../../src/model/findings.js';
 import type { EcsNode } from '../../src/model/nodes.js';
 import { EcsTreeModel } from '../../src/model/treeModel.js';
-import { startEmulator, type Emulator, type World } from '../emulator/index.js';
+import type { Emulator } from '../emulator/index.js';
 import { emulatorEnv, FAKE_SECRET_KEY } from './awsEnv.js';
-import {
-  cannedRuntime,
-  CLUSTER,
-  CONTAINER_KEY_VALUES,
-  emulatorClients,
-  REGION,
-  type CannedAnswers,
-} from './diagnoseWorlds.js';
+import { CLUSTER, CONTAINER_KEY_VALUES, emulatorClients, REGION } from './diagnoseWorlds.js';
 import { CLI, PROXY } from './e2e.js';
 
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
@@ -34,19 +27,6 @@ export function removeTemporaryFiles(): void {
   rmSync(keyDir, { recursive: true, force: true });
 }
 execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(keyDir, 'key')]);
-
-export async function withEmulator<T>(
-  world: World,
-  answers: CannedAnswers | undefined,
-  body: (emulator: Emulator) => Promise<T>,
-): Promise<T> {
-  const emulator = await startEmulator({ world, runtime: cannedRuntime(answers) });
-  try {
-    return await body(emulator);
-  } finally {
-    await emulator.close();
-  }
-}
 
 export function runner(
   emulator: Emulator,

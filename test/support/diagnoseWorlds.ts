@@ -12,7 +12,12 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 
 import type { AwsClients } from '../../src/aws/clients.js';
-import type { RuntimeFactory, World } from '../emulator/index.js';
+import {
+  startEmulator,
+  type Emulator,
+  type RuntimeFactory,
+  type World,
+} from '../emulator/index.js';
 import type { PolicyStatement } from '../emulator/iam/policy.js';
 import { FAKE_ACCESS_KEY, FAKE_SECRET_KEY } from './awsEnv.js';
 
@@ -113,6 +118,20 @@ export function cannedRuntime(answers: CannedAnswers = {}): RuntimeFactory {
       return spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     },
   });
+}
+
+/** The emulator on `world`, its containers answering as `answers` say, for `body`'s run. */
+export async function withEmulator<T>(
+  world: World,
+  answers: CannedAnswers | undefined,
+  body: (emulator: Emulator) => Promise<T>,
+): Promise<T> {
+  const emulator = await startEmulator({ world, runtime: cannedRuntime(answers) });
+  try {
+    return await body(emulator);
+  } finally {
+    await emulator.close();
+  }
 }
 
 /** SDK clients aimed at the emulator with the fake keys, for the checks run in this process. */
